@@ -1,0 +1,41 @@
+# Two commands: `make demo` runs the whole pipeline on the embedded defaults; `make test` runs the tests.
+# Each sets itself up (uv, the locked environment) on a fresh machine with only Python 3.11+ and make.
+
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+RUN := $(UV) run --frozen
+
+.PHONY: help env setup demo test bench airflow-ui docs warehouse-url clean
+
+help:
+	@echo "make demo         set up, then run every DAG through Airflow on the sample data and print the report path"
+	@echo "make test         set up, then run the test suite"
+	@echo "make bench        landing benchmark (see BENCHMARKS.md)"
+	@echo "make airflow-ui   Airflow's UI on http://localhost:8080 (airflow standalone) for the demo's DAGs"
+	@echo "make warehouse-url  the embedded warehouse's DSN (psql, BI tools)"
+	@echo "make clean        stop the embedded warehouse and delete .voc/"
+
+env:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+
+setup: env
+	@$(RUN) voc setup
+
+demo: setup
+	@$(RUN) voc demo
+
+test: env
+	@$(RUN) pytest
+
+bench: setup
+	@$(RUN) python bench/bench_landing.py
+
+airflow-ui: setup
+	@eval "$$($(RUN) voc airflow-env)" && $(RUN) airflow standalone
+
+warehouse-url: env
+	@$(RUN) voc warehouse url
+
+clean:
+	-@$(RUN) voc warehouse stop
+	rm -rf .voc dbt_project/target dbt_project/logs expectations/uncommitted

@@ -1,0 +1,12 @@
+"""Ingest DAGs, one per channel (`ingest_<channel>`), generated from the channel registry.
+
+Each run lands everything new in the channel's source since its stored cursor into `raw.<channel>_<entity>`
+(idempotent upserts; unreadable records go to `raw.quarantine` with the reason) and updates the channel's raw asset,
+which schedules `transform_dbt`.
+"""
+
+from voc.channels import REGISTRY
+from voc.orchestration import build_ingest_dag
+
+for _channel in REGISTRY.values():
+    globals()[f"ingest_{_channel.name}"] = build_ingest_dag(_channel, doc_md=__doc__)

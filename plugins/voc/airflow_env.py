@@ -1,0 +1,57 @@
+"""The environment Airflow runs in for the local demo and the tests (metadata on SQLite under $VOC_HOME/airflow).
+
+`configure()` sets defaults only: anything already exported (a real deployment's settings) wins.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from voc.settings import Settings, get_settings
+
+
+def airflow_env(settings: Settings | None = None) -> dict[str, str]:
+    settings = settings or get_settings()
+    airflow_home = settings.home / "airflow"
+    return {
+        "AIRFLOW_HOME": str(airflow_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(settings.project_root / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(settings.project_root / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
+        "AIRFLOW__CORE__DEFAULT_TIMEZONE": "utc",
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        "DO_NOT_TRACK": "1",
+        "SCARF_NO_ANALYTICS": "true",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "VOC_HOME": str(settings.home),
+    }
+
+
+def configure(settings: Settings | None = None) -> dict[str, str]:
+    """Export Airflow's and dbt's environment into this process (existing values win). Call before importing airflow."""
+    from voc import warehouse
+    from voc.transform import dbt_env
+
+    settings = settings or get_settings()
+    env = airflow_env(settings)
+    try:
+        env |= dbt_env(settings)
+    except warehouse.WarehouseError:
+        pass  # not initialised yet: `voc setup` starts it
+    for key, value in env.items():
+        os.environ.setdefault(key, value)
+    Path(os.environ["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def migrate(settings: Settings | None = None) -> None:
+    """`airflow db migrate` (idempotent) in the configured environment."""
+    configure(settings)
+    airflow = Path(sys.executable).with_name("airflow")
+    result = subprocess.run([str(airflow), "db", "migrate"], env=os.environ.copy(), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"`airflow db migrate` failed (exit {result.returncode}):\n{result.stderr[-3000:]}")

@@ -1,0 +1,173 @@
+"""`voc`: the platform's command line.
+
+    voc warehouse start|stop|status|url|env   the embedded PostgreSQL (or the configured one)
+    voc sample [--seed N] [--end ISO] [--scale X]   write the sample drop folder and its ground truth
+    voc land [CHANNEL ...] [--from-start]     land channels into raw (all by default)
+    voc dbt ARGS...                           run dbt with the warehouse's profile
+    voc setup                                 warehouse, Airflow metadata database, dbt manifest
+    voc airflow-env                           exports for the airflow CLI (eval "$(voc airflow-env)")
+    voc demo                                  the whole pipeline through Airflow on the sample data
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+import warnings
+from datetime import datetime, timezone
+
+from voc.settings import get_settings
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def cmd_warehouse(args: argparse.Namespace) -> int:
+    from voc import warehouse
+
+    settings = get_settings()
+    if args.action == "start":
+        warehouse.ensure_running(settings)
+        info = warehouse.connection_info(settings)
+        _say(f"warehouse running on {info.host}:{info.port}, database {info.database} (`voc warehouse url` prints the DSN)")
+    elif args.action == "stop":
+        _say("warehouse stopped" if warehouse.stop(settings) else "warehouse was not running")
+    elif args.action == "status":
+        _say(warehouse.status(settings))
+    elif args.action == "url":
+        print(warehouse.url(settings))
+    elif args.action == "env":
+        for key, value in warehouse.libpq_env(settings).items():
+            print(f"export {key}={shlex.quote(value)}")
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from voc.sample import generate
+
+    settings = get_settings()
+    out_dir = args.out or settings.sample_dir
+    end = datetime.fromisoformat(args.end) if args.end else None
+    if end is not None and end.tzinfo is None:
+        end = end.replace(tzinfo=timezone.utc)
+    truth = generate(out_dir, seed=args.seed, end=end, months=args.months, scale=args.scale, timezone=settings.timezone, progress=_say)
+    _say(f"sample written to {out_dir} ({len(truth['malformed'])} malformed records injected); ground truth: {out_dir}/ground_truth.json")
+    return 0
+
+
+def cmd_land(args: argparse.Namespace) -> int:
+    from voc import warehouse
+    from voc.channels import REGISTRY
+    from voc.landing import land_channel
+
+    settings = get_settings()
+    warehouse.ensure_running(settings)
+    names = args.channels or list(REGISTRY)
+    for name in names:
+        summary = land_channel(name, settings, from_start=args.from_start, progress=_say if args.verbose else None)
+        _say(
+            f"{name:9s} pages {summary.pages:4d}  received {summary.received:6d}  new {summary.inserted:6d}  "
+            f"changed {summary.updated:5d}  quarantined {summary.quarantined:3d}  cursor {summary.cursor}"
+        )
+    return 0
+
+
+def cmd_dbt(args: argparse.Namespace) -> int:
+    from voc.transform import DbtError, run_dbt
+
+    try:
+        run_dbt(args.dbt_args)
+    except DbtError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from voc import airflow_env, warehouse
+    from voc.transform import parse
+
+    settings = get_settings()
+    _say("[setup] starting the warehouse")
+    warehouse.ensure_running(settings)
+    _say(f"[setup] parsing the dbt project -> {parse(settings)}")
+    _say("[setup] migrating the Airflow metadata database")
+    airflow_env.migrate(settings)
+    _say("[setup] done")
+    return 0
+
+
+def cmd_airflow_env(args: argparse.Namespace) -> int:
+    from voc import airflow_env, warehouse
+
+    settings = get_settings()
+    warehouse.ensure_running(settings)
+    for key, value in airflow_env.configure(settings).items():
+        print(f"export {key}={shlex.quote(value)}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from voc.demo import run_demo
+
+    return run_demo(get_settings(), seed=args.seed, scale=args.scale, end=args.end)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="voc", description="Voice-of-the-Customer quality platform (ISO 9001).")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("warehouse", help="the warehouse: start, stop, status, url (DSN), env (shell exports)")
+    p.add_argument("action", choices=["start", "stop", "status", "url", "env"])
+    p.set_defaults(func=cmd_warehouse)
+
+    p = sub.add_parser("sample", help="write the seeded sample drop folder and its ground truth")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--end", help="ISO timestamp the sample ends at (default: now, to the hour)")
+    p.add_argument("--months", type=int, default=3, help="complete months before the current one (default 3)")
+    p.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1.0 = about 60 contacts a day)")
+    p.add_argument("--out", type=lambda value: __import__("pathlib").Path(value), help="folder (default: $VOC_SAMPLE_DIR)")
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("land", help="land channels into the raw schema")
+    p.add_argument("channels", nargs="*", help="channel names (default: all)")
+    p.add_argument("--from-start", action="store_true", help="replay the source from the start (adds nothing twice)")
+    p.add_argument("-v", "--verbose", action="store_true", help="one line per page")
+    p.set_defaults(func=cmd_land)
+
+    p = sub.add_parser("dbt", help="run dbt with the warehouse's profile, e.g. `voc dbt docs generate`")
+    p.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_dbt)
+
+    p = sub.add_parser("setup", help="start the warehouse, parse the dbt project, migrate Airflow's database")
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("airflow-env", help="shell exports for running the airflow CLI on this project (eval \"$(voc airflow-env)\")")
+    p.set_defaults(func=cmd_airflow_env)
+
+    p = sub.add_parser("demo", help="run the whole pipeline through Airflow on the sample data")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--end", help="ISO timestamp the sample ends at (default: now, to the hour)")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    args = build_parser().parse_args(argv)
+    from voc.warehouse import WarehouseError
+
+    try:
+        return args.func(args)
+    except (WarehouseError, KeyError, ValueError) as exc:
+        print(f"voc {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

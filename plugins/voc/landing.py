@@ -1,0 +1,246 @@
+"""Raw landing: channel pages into `raw.<channel>_<entity>` tables, idempotently.
+
+For every page a channel returns, one transaction:
+1. records are COPYed into a temporary table and upserted into the raw table on their natural key
+   (a row changes only when its payload changed: a rerun writes nothing);
+2. rejected records go to `raw.quarantine` with the reason and their original bytes (once: unique on
+   channel, source_ref and the bytes' sha256);
+3. the channel's cursor in `audit.channel_cursors` and the batch in `audit.landing_batches` are written.
+So loaded + quarantined = records in the source, and a crash never leaves rows without their cursor or the reverse.
+Logs carry counts and source references only, never payloads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import psycopg
+
+from voc import warehouse
+from voc.channels import REGISTRY, get_channel
+from voc.channels.base import Channel, Page, RawRecord, Rejected
+from voc.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+RAW_TABLE_DDL = """
+create table if not exists raw.{table} (
+    record_key text primary key,
+    payload jsonb not null,
+    source_ref text not null,
+    batch_id uuid not null,
+    cursor_value text,
+    loaded_at timestamptz not null default now()
+);
+comment on table raw.{table} is 'Channel {channel}, entity {entity}: payloads exactly as the source gave them, one row per natural key.';
+"""
+
+AUDIT_DDL = """
+create table if not exists raw.quarantine (
+    quarantine_id bigint generated always as identity primary key,
+    channel text not null,
+    entity text not null,
+    source_ref text not null,
+    reason text not null,
+    original bytea not null,
+    original_sha256 text not null,
+    batch_id uuid not null,
+    quarantined_at timestamptz not null default now(),
+    unique (channel, source_ref, original_sha256)
+);
+comment on table raw.quarantine is 'Records a channel could not read, with the reason and their original bytes: nothing is dropped.';
+create table if not exists audit.channel_cursors (
+    channel text primary key,
+    cursor_value text,
+    batch_id uuid not null,
+    updated_at timestamptz not null default now()
+);
+comment on table audit.channel_cursors is 'Where each channel resumes: written in the same transaction as the rows it covers.';
+create table if not exists audit.landing_batches (
+    batch_id uuid primary key,
+    channel text not null,
+    run_id text,
+    cursor_before text,
+    cursor_after text,
+    records_received integer not null,
+    records_inserted integer not null,
+    records_updated integer not null,
+    records_rejected integer not null,
+    records_quarantined integer not null,
+    started_at timestamptz not null,
+    finished_at timestamptz not null default now()
+);
+comment on table audit.landing_batches is 'One row per landed page: what arrived and what it changed.';
+"""
+
+
+@dataclass
+class LandingSummary:
+    """What one landing run did (JSON-safe through `as_dict`: counts and cursors only)."""
+
+    channel: str
+    pages: int = 0
+    received: int = 0
+    inserted: int = 0
+    updated: int = 0
+    rejected: int = 0
+    quarantined: int = 0
+    cursor: str | None = None
+    by_table: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def as_dict(self) -> dict:
+        return {
+            "channel": self.channel, "pages": self.pages, "received": self.received, "inserted": self.inserted,
+            "updated": self.updated, "rejected": self.rejected, "quarantined": self.quarantined, "cursor": self.cursor,
+            "inserted_by_table": dict(self.by_table),
+        }
+
+
+def ensure_tables(conn: psycopg.Connection, channels: list[Channel] | None = None) -> None:
+    """Create the raw, quarantine and audit tables (idempotent)."""
+    conn.execute("select pg_advisory_xact_lock(hashtext('voc.landing.ddl'))")
+    conn.execute(AUDIT_DDL)
+    for channel in channels or list(REGISTRY.values()):
+        for entity, table in channel.entities.items():
+            conn.execute(RAW_TABLE_DDL.format(table=table, channel=channel.name, entity=entity))
+
+
+def read_cursor(conn: psycopg.Connection, channel: str) -> str | None:
+    row = conn.execute("select cursor_value from audit.channel_cursors where channel = %s", (channel,)).fetchone()
+    return row[0] if row else None
+
+
+def reset_cursor(conn: psycopg.Connection, channel: str) -> None:
+    """Forget where a channel was: the next landing replays the source from the start (and adds nothing twice)."""
+    conn.execute("delete from audit.channel_cursors where channel = %s", (channel,))
+
+
+def _payload_json(record: RawRecord) -> str | None:
+    text = json.dumps(record.payload, ensure_ascii=False, sort_keys=True)
+    # jsonb cannot hold the NUL character: such a record is quarantined instead of failing the batch.
+    return None if "\\u0000" in text else text
+
+
+def _upsert(cur: psycopg.Cursor, table: str, rows: list[tuple[str, str, str]], batch_id: uuid.UUID, cursor_value: str | None) -> tuple[int, int]:
+    cur.execute(
+        "create temp table if not exists landing_rows (record_key text, payload jsonb, source_ref text) on commit delete rows"
+    )
+    with cur.copy("copy landing_rows (record_key, payload, source_ref) from stdin") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cur.execute(
+        f"""
+        insert into raw.{table} as target (record_key, payload, source_ref, batch_id, cursor_value)
+        select distinct on (record_key) record_key, payload, source_ref, %(batch_id)s, %(cursor)s
+        from landing_rows
+        order by record_key, source_ref desc
+        on conflict (record_key) do update
+            set payload = excluded.payload,
+                source_ref = excluded.source_ref,
+                batch_id = excluded.batch_id,
+                cursor_value = excluded.cursor_value,
+                loaded_at = now()
+            where target.payload is distinct from excluded.payload
+        returning (xmax = 0) as is_new
+        """,
+        {"batch_id": batch_id, "cursor": cursor_value},
+    )
+    outcomes = [row[0] for row in cur.fetchall()]
+    cur.execute("truncate landing_rows")
+    return sum(outcomes), len(outcomes) - sum(outcomes)
+
+
+def land_page(conn: psycopg.Connection, channel: Channel, page: Page, cursor_before: str | None, run_id: str | None = None) -> LandingSummary:
+    """Write one page and its cursor in one transaction."""
+    summary = LandingSummary(channel=channel.name, pages=1, received=len(page.records) + len(page.rejected), cursor=page.cursor)
+    batch_id = uuid.uuid4()
+    rows_by_table: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    rejected = list(page.rejected)
+    for record in page.records:
+        if record.entity not in channel.entities:
+            raise ValueError(f"channel {channel.name} returned entity {record.entity!r} at {record.source_ref}; known: {sorted(channel.entities)}")
+        payload = _payload_json(record)
+        if payload is None:
+            rejected.append(Rejected(record.entity, record.source_ref, "payload contains a NUL character (jsonb cannot store it)",
+                                     json.dumps(record.payload).encode()))
+            continue
+        rows_by_table[channel.entities[record.entity]].append((record.key, payload, record.source_ref))
+    summary.rejected = len(rejected)
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute("select now()")
+        started_at = cur.fetchone()[0]
+        for table, rows in rows_by_table.items():
+            inserted, updated = _upsert(cur, table, rows, batch_id, page.cursor)
+            summary.inserted += inserted
+            summary.updated += updated
+            summary.by_table[table] += inserted
+        for item in rejected:
+            cur.execute(
+                """
+                insert into raw.quarantine (channel, entity, source_ref, reason, original, original_sha256, batch_id)
+                values (%s, %s, %s, %s, %s, %s, %s)
+                on conflict (channel, source_ref, original_sha256) do nothing
+                """,
+                (channel.name, item.entity, item.source_ref, item.reason, item.original, hashlib.sha256(item.original).hexdigest(), batch_id),
+            )
+            summary.quarantined += cur.rowcount
+        cur.execute(
+            """
+            insert into audit.landing_batches (batch_id, channel, run_id, cursor_before, cursor_after, records_received,
+                records_inserted, records_updated, records_rejected, records_quarantined, started_at)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            """,
+            (batch_id, channel.name, run_id, cursor_before, page.cursor, summary.received, summary.inserted, summary.updated,
+             summary.rejected, summary.quarantined, started_at),
+        )
+        cur.execute(
+            """
+            insert into audit.channel_cursors (channel, cursor_value, batch_id) values (%s, %s, %s)
+            on conflict (channel) do update set cursor_value = excluded.cursor_value, batch_id = excluded.batch_id, updated_at = now()
+            """,
+            (channel.name, page.cursor, batch_id),
+        )
+    return summary
+
+
+def land_channel(
+    name: str,
+    settings: Settings | None = None,
+    *,
+    from_start: bool = False,
+    run_id: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LandingSummary:
+    """Land every page the channel has after its stored cursor (or from the start with `from_start`)."""
+    settings = settings or get_settings()
+    channel = get_channel(name)
+    total = LandingSummary(channel=name)
+    with warehouse.connect(settings) as conn:
+        with conn.transaction():
+            ensure_tables(conn, [channel])
+            if from_start:
+                reset_cursor(conn, name)
+        cursor = read_cursor(conn, name)
+        total.cursor = cursor
+        while True:
+            page = channel.fetch(cursor, settings)
+            if not page.records and not page.rejected and page.cursor == cursor:
+                break
+            done = land_page(conn, channel, page, cursor, run_id)
+            for attr in ("pages", "received", "inserted", "updated", "rejected", "quarantined"):
+                setattr(total, attr, getattr(total, attr) + getattr(done, attr))
+            for table, count in done.by_table.items():
+                total.by_table[table] += count
+            cursor = total.cursor = page.cursor
+            if progress:
+                progress(f"{name}: {cursor} ({done.received} records, {done.inserted} new, {done.rejected} rejected)")
+            if not page.has_more:
+                break
+    log.info("landed %s: %s", name, json.dumps(total.as_dict()))
+    return total

@@ -1,0 +1,143 @@
+"""DAG builders: the DAG files in dags/ are one call each to these functions.
+
+Parsing a DAG here touches no database and no network: heavy imports and all I/O happen inside tasks.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pendulum
+from airflow.sdk import DAG, AssetAny, CronDataIntervalTimetable, task
+
+from voc.assets import MARTS, raw_asset
+from voc.channels.base import Channel
+from voc.settings import get_settings
+
+START_DATE = pendulum.datetime(2026, 1, 1, tz="UTC")
+DEFAULT_ARGS = {
+    "owner": "voc",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=30),
+}
+
+
+def build_ingest_dag(channel: Channel, doc_md: str | None = None) -> DAG:
+    """`ingest_<channel>`: land everything new in the channel's source into raw, resuming from its cursor."""
+    with DAG(
+        dag_id=f"ingest_{channel.name}",
+        description=f"Land {channel.title} into raw ({', '.join('raw.' + t for t in channel.entities.values())})",
+        schedule="@hourly",
+        start_date=START_DATE,
+        catchup=False,  # the cursor, not the interval, says what is new: one run catches up everything
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["voc", "ingest", channel.name],
+        doc_md=doc_md,
+    ) as dag:
+
+        @task(outlets=[raw_asset(channel.name)])
+        def land(run_id: str | None = None) -> dict:
+            """Land every new page; returns counts and the cursor (no payloads) for XCom."""
+            from voc import warehouse
+            from voc.landing import land_channel
+
+            settings = get_settings()
+            warehouse.ensure_running(settings)
+            return land_channel(channel.name, settings, run_id=run_id).as_dict()
+
+        land()
+    return dag
+
+
+def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
+    """`transform_dbt`: the dbt project as Airflow tasks (Cosmos, rendered from the dbt manifest)."""
+    from cosmos import DbtTaskGroup, ExecutionConfig, LoadMode, ProfileConfig, ProjectConfig, RenderConfig, TestBehavior
+
+    from voc.transform import dbt_executable, manifest_path
+
+    settings = get_settings()
+    with DAG(
+        dag_id="transform_dbt",
+        description="dbt: staging, intermediate and marts, with their tests",
+        schedule=AssetAny(*(raw_asset(name) for name in channels)),
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["voc", "transform", "dbt"],
+        doc_md=doc_md,
+    ) as dag:
+
+        @task
+        def prepare_warehouse() -> None:
+            from voc import warehouse
+
+            warehouse.ensure_running(settings)
+
+        dbt = DbtTaskGroup(
+            group_id="dbt",
+            project_config=ProjectConfig(
+                dbt_project_path=settings.dbt_project_dir,
+                manifest_path=manifest_path(settings),
+                install_dbt_deps=False,
+            ),
+            profile_config=ProfileConfig(
+                profile_name="voc",
+                target_name="warehouse",
+                profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
+            ),
+            execution_config=ExecutionConfig(dbt_executable_path=dbt_executable()),
+            render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH, emit_datasets=False),
+        )
+
+        @task(outlets=[MARTS])
+        def marts_ready() -> None:
+            """Marks the marts as updated for the consumers of the asset."""
+
+        prepare_warehouse() >> dbt >> marts_ready()
+    return dag
+
+
+def report_month(data_interval_start: datetime, timezone: str) -> date:
+    """The month a publish run reports on: its data interval's start, in the organisation's time zone."""
+    local = pendulum.instance(data_interval_start).in_timezone(timezone)
+    return date(local.year, local.month, 1)
+
+
+def build_publish_dag(doc_md: str | None = None) -> DAG:
+    """`publish_monthly_report`: the quality gate, then the report; the data interval is the month."""
+    settings = get_settings()
+    with DAG(
+        dag_id="publish_monthly_report",
+        description="Great Expectations gate, then the monthly quality report (not written when the gate fails)",
+        schedule=CronDataIntervalTimetable("0 0 1 * *", timezone=settings.timezone),
+        start_date=pendulum.datetime(2026, 1, 1, tz=settings.timezone),
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["voc", "publish", "report", "quality"],
+        doc_md=doc_md,
+    ) as dag:
+
+        @task(retries=0)  # a failed gate is a finding, not a glitch: never retried
+        def check_quality(data_interval_start=None, data_interval_end=None, run_id: str | None = None) -> dict:
+            """Run the Great Expectations gate; fails naming the failed expectations. Returns the summary."""
+            from voc.quality import run_gate
+
+            start = report_month(data_interval_start, settings.timezone)
+            end = report_month(data_interval_end, settings.timezone)
+            return run_gate(settings, run_id=run_id, period_start=start, period_end=end)
+
+        @task
+        def render_report(gate: dict, data_interval_start=None, run_id: str | None = None) -> str:
+            from voc.reporting import render_monthly_report
+
+            month = report_month(data_interval_start, settings.timezone)
+            path = render_monthly_report(settings, month=month, gate=gate, run_id=run_id, generated_at=pendulum.now("UTC"))
+            return str(path)
+
+        render_report(check_quality())
+    return dag

@@ -1,0 +1,308 @@
+"""The warehouse: a configured PostgreSQL, or an embedded one started from the `pgserver` wheel's binaries.
+
+With no `VOC_WAREHOUSE_URL` (or `AIRFLOW_CONN_VOC_WAREHOUSE`), `ensure_running()` starts a PostgreSQL 16 server whose
+data lives in `$VOC_HOME/warehouse/pgdata`, listening on 127.0.0.1 on a port chosen once and kept in
+`$VOC_HOME/warehouse/connection.json` (mode 0600, it holds the generated password), so psql, dbt, GX, Airflow and BI
+tools connect over TCP the way they would to any server. The server is reused across runs until `stop()`.
+
+`bootstrap()` creates the schemas and the group roles the platform uses (idempotent).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import json
+import logging
+import os
+import secrets
+import socket
+import stat
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import psycopg
+
+from voc.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+SCHEMAS = {
+    "raw": "payloads exactly as the sources gave them, plus the quarantine",
+    "audit": "landing batches and channel cursors",
+    "reference": "dbt seeds: lexicons, disposition codes, channels and SLAs",
+    "staging": "dbt staging models: one per channel entity",
+    "intermediate": "dbt intermediate models: interactions, contacts, responses, classification",
+    "marts": "facts, dimensions and KPI marts read by reports and BI tools",
+}
+
+# Group roles (NOLOGIN): grant them to the login users of a real deployment.
+ROLES_SQL = """
+do $$
+begin
+    if not exists (select from pg_roles where rolname = 'voc_loader') then create role voc_loader nologin; end if;
+    if not exists (select from pg_roles where rolname = 'voc_transformer') then create role voc_transformer nologin; end if;
+    if not exists (select from pg_roles where rolname = 'voc_reader') then create role voc_reader nologin; end if;
+end
+$$;
+grant usage, create on schema raw, audit to voc_loader;
+grant usage on schema raw to voc_transformer;
+grant select on all tables in schema raw to voc_transformer;
+alter default privileges in schema raw grant select on tables to voc_transformer;
+grant usage, create on schema reference, staging, intermediate, marts to voc_transformer;
+grant usage on schema marts to voc_reader;
+grant select on all tables in schema marts to voc_reader;
+alter default privileges in schema marts grant select on tables to voc_reader;
+"""
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse could not be started or reached; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://{quote(self.user)}:{quote(self.password, safe='')}@{self.host}:{self.port}/{self.database}"
+
+    @classmethod
+    def from_url(cls, url: str) -> Connection:
+        parts = urlsplit(url)
+        if parts.scheme.split("+")[0] not in ("postgresql", "postgres"):
+            raise WarehouseError(f"the warehouse URL must start with postgresql:// (got scheme {parts.scheme!r})")
+        return cls(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            database=(parts.path or "/").lstrip("/") or "postgres",
+        )
+
+
+def _bin_dir() -> Path:
+    spec = importlib.util.find_spec("pgserver")
+    if spec is None or spec.origin is None:
+        raise WarehouseError("the pgserver package is not installed: run `uv sync` (or set VOC_WAREHOUSE_URL)")
+    return Path(spec.origin).parent / "pginstall" / "bin"
+
+
+def _connection_file(settings: Settings) -> Path:
+    return settings.warehouse_dir / "connection.json"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def is_embedded(settings: Settings | None = None) -> bool:
+    settings = settings or get_settings()
+    return settings.warehouse_url is None
+
+
+def connection_info(settings: Settings | None = None) -> Connection:
+    """How to reach the warehouse (the embedded one must have been initialised: see `ensure_running`)."""
+    settings = settings or get_settings()
+    if settings.warehouse_url:
+        return Connection.from_url(settings.warehouse_url)
+    path = _connection_file(settings)
+    if not path.exists():
+        raise WarehouseError(f"the embedded warehouse is not initialised ({path} is missing): run `voc warehouse start`")
+    return Connection(**json.loads(path.read_text()))
+
+
+def url(settings: Settings | None = None) -> str:
+    """A libpq DSN (postgresql://...) that psql and BI tools can use over TCP."""
+    return connection_info(settings).url
+
+
+def sqlalchemy_url(settings: Settings | None = None) -> str:
+    """The same DSN with the driver named (SQLAlchemy 2.1 would otherwise pick psycopg 3)."""
+    return url(settings).replace("postgresql://", "postgresql+psycopg2://", 1)
+
+
+def libpq_env(settings: Settings | None = None) -> dict[str, str]:
+    """Environment variables for dbt's profile (VOC_PG_*) and for psql (PG*)."""
+    info = connection_info(settings)
+    env = {
+        "VOC_PG_HOST": info.host,
+        "VOC_PG_PORT": str(info.port),
+        "VOC_PG_USER": info.user,
+        "VOC_PG_PASSWORD": info.password,
+        "VOC_PG_DATABASE": info.database,
+    }
+    env |= {"PGHOST": info.host, "PGPORT": str(info.port), "PGUSER": info.user, "PGPASSWORD": info.password, "PGDATABASE": info.database}
+    return env
+
+
+def connect(settings: Settings | None = None, **kwargs) -> psycopg.Connection:
+    """A psycopg 3 connection to the warehouse."""
+    info = connection_info(settings)
+    try:
+        return psycopg.connect(
+            host=info.host, port=info.port, user=info.user, password=info.password, dbname=info.database, **kwargs
+        )
+    except psycopg.OperationalError as exc:
+        hint = "run `voc warehouse start`" if is_embedded(settings) else "check VOC_WAREHOUSE_URL"
+        raise WarehouseError(f"cannot connect to the warehouse at {info.host}:{info.port}/{info.database}: {exc}; {hint}") from exc
+
+
+@contextmanager
+def _lock(settings: Settings) -> Iterator[None]:
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.warehouse_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# PostgreSQL refuses to run as root: as root, the server runs as this unprivileged system user (pgserver's own choice).
+_SYSTEM_USER = "pgserver"
+
+
+def _server_user() -> str | None:
+    return _SYSTEM_USER if os.geteuid() == 0 else None
+
+
+def _prepare_for_system_user(pgdata: Path) -> None:
+    """As root: create the system user and let it reach the binaries and own the data folder."""
+    import pwd
+
+    from pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
+
+    entry = ensure_user_exists(_SYSTEM_USER)
+    bin_dir = _bin_dir()
+    ensure_prefix_permissions(pgdata)
+    ensure_prefix_permissions(bin_dir)
+    ensure_folder_permissions(bin_dir, stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH)
+    ensure_folder_permissions(bin_dir.parent / "lib", stat.S_IRGRP | stat.S_IROTH)
+    os.chown(pgdata, entry.pw_uid, entry.pw_gid)
+    os.chown(pgdata.parent, entry.pw_uid, entry.pw_gid)
+    assert pwd.getpwnam(_SYSTEM_USER)
+
+
+def _run(args: list[str], what: str) -> str:
+    # Output goes to files, not pipes: a server started by pg_ctl keeps inherited pipes open and would hang the read.
+    with tempfile.TemporaryFile("w+") as out:
+        result = subprocess.run(args, stdout=out, stderr=subprocess.STDOUT, text=True, user=_server_user(), timeout=120)
+        out.seek(0)
+        output = out.read().strip()
+    if result.returncode != 0:
+        raise WarehouseError(f"{what} failed ({Path(args[0]).name} exited {result.returncode}): {output}")
+    return output
+
+
+def _pg_is_running(pgdata: Path) -> bool:
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    status = subprocess.run([str(_bin_dir() / "pg_ctl"), "status", "-D", str(pgdata)], capture_output=True, user=_server_user())
+    return status.returncode == 0
+
+
+def _initdb(settings: Settings) -> Connection:
+    pgdata = settings.warehouse_dir / "pgdata"
+    info = Connection(host="127.0.0.1", port=_free_port(), user="voc", password=secrets.token_urlsafe(18), database="voc")
+    pgdata.mkdir(parents=True, exist_ok=True)
+    pgdata.chmod(0o700)
+    if _server_user():
+        _prepare_for_system_user(pgdata)
+    pwfile = pgdata.parent / ".pwfile"
+    pwfile.write_text(info.password)
+    pwfile.chmod(0o600)
+    if _server_user():
+        import pwd
+
+        entry = pwd.getpwnam(_SYSTEM_USER)
+        os.chown(pwfile, entry.pw_uid, entry.pw_gid)
+    try:
+        log.info("initialising the embedded warehouse in %s", pgdata)
+        _run(
+            [str(_bin_dir() / "initdb"), "-D", str(pgdata), "-U", info.user, f"--pwfile={pwfile}", "--auth=scram-sha-256",
+             "--encoding=UTF8", "--locale=C.UTF-8"],
+            "initdb",
+        )
+    finally:
+        pwfile.unlink(missing_ok=True)
+    with open(pgdata / "postgresql.conf", "a") as conf:
+        conf.write(
+            f"\n# embedded VoC warehouse\nlisten_addresses = '127.0.0.1'\nport = {info.port}\nunix_socket_directories = ''\n"
+            "max_connections = 50\nshared_buffers = 256MB\nfsync = on\ntimezone = 'UTC'\n"
+        )
+    path = _connection_file(settings)
+    path.write_text(json.dumps(info.__dict__, indent=2))
+    path.chmod(0o600)
+    return info
+
+
+def ensure_running(settings: Settings | None = None) -> str:
+    """Start the embedded warehouse if needed (idempotent, safe from parallel tasks), bootstrap it, return its DSN.
+
+    With a configured warehouse only checks that it answers and bootstraps it.
+    """
+    settings = settings or get_settings()
+    if is_embedded(settings):
+        with _lock(settings):
+            pgdata = settings.warehouse_dir / "pgdata"
+            fresh = not (pgdata / "PG_VERSION").exists()
+            info = _initdb(settings) if fresh else connection_info(settings)
+            if not _pg_is_running(pgdata):
+                log.info("starting the embedded warehouse on %s:%s", info.host, info.port)
+                _run(
+                    [str(_bin_dir() / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(pgdata), "-l", str(settings.warehouse_dir / "postgres.log")],
+                    f"starting PostgreSQL (see {settings.warehouse_dir / 'postgres.log'})",
+                )
+            if fresh:
+                with psycopg.connect(host=info.host, port=info.port, user=info.user, password=info.password, dbname="postgres", autocommit=True) as conn:
+                    conn.execute(f'create database "{info.database}" owner "{info.user}"')
+            bootstrap(settings)
+    else:
+        bootstrap(settings)
+    return url(settings)
+
+
+def stop(settings: Settings | None = None) -> bool:
+    """Stop the embedded warehouse; returns False when it was not running."""
+    settings = settings or get_settings()
+    if not is_embedded(settings):
+        raise WarehouseError("the warehouse is configured (VOC_WAREHOUSE_URL), not embedded: stop it where it runs")
+    pgdata = settings.warehouse_dir / "pgdata"
+    with _lock(settings):
+        if not _pg_is_running(pgdata):
+            return False
+        _run([str(_bin_dir() / "pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(pgdata)], "stopping PostgreSQL")
+        return True
+
+
+def status(settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    if not is_embedded(settings):
+        return "configured"
+    pgdata = settings.warehouse_dir / "pgdata"
+    if not (pgdata / "PG_VERSION").exists():
+        return "not initialised"
+    return "running" if _pg_is_running(pgdata) else "stopped"
+
+
+def bootstrap(settings: Settings | None = None) -> None:
+    """Create the schemas and group roles (idempotent; serialised so parallel tasks do not collide)."""
+    with connect(settings) as conn:
+        conn.execute("select pg_advisory_xact_lock(hashtext('voc.bootstrap'))")
+        for schema, comment in SCHEMAS.items():
+            conn.execute(f"create schema if not exists {schema}")
+            conn.execute(f"comment on schema {schema} is '{comment}'")
+        conn.execute(ROLES_SQL)

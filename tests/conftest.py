@@ -1,0 +1,77 @@
+"""Shared fixtures: one embedded PostgreSQL, one sample drop folder, one landed and built warehouse per test session.
+
+Everything lives in a temporary VOC_HOME (never the developer's .voc/); the server is stopped at the end.
+Airflow's environment points at that home before anything imports airflow.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+_HOME = Path(tempfile.mkdtemp(prefix="voc-tests-"))
+os.environ["VOC_HOME"] = str(_HOME)
+for _var in ("VOC_WAREHOUSE_URL", "AIRFLOW_CONN_VOC_WAREHOUSE", "VOC_SAMPLE_DIR", "VOC_REPORTS_DIR", "VOC_TIMEZONE"):
+    os.environ.pop(_var, None)
+
+from voc import airflow_env  # noqa: E402
+from voc.settings import get_settings  # noqa: E402
+
+for _key, _value in airflow_env.airflow_env(get_settings()).items():
+    os.environ[_key] = _value
+
+# The sample every test sees: fixed seed and end, so figures are reproducible.
+SAMPLE_SEED = 7
+SAMPLE_END = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def warehouse(settings):
+    """The embedded warehouse, started for the session and stopped after it."""
+    from voc import warehouse as wh
+
+    wh.ensure_running(settings)
+    airflow_env.configure(settings)  # dbt's VOC_PG_* for the Airflow/Cosmos tests
+    yield wh
+    wh.stop(settings)
+
+
+@pytest.fixture(scope="session")
+def ground_truth(settings):
+    """The sample drop folder, generated once; returns its ground truth."""
+    from voc.sample import generate
+
+    return generate(settings.sample_dir, seed=SAMPLE_SEED, end=SAMPLE_END, timezone=settings.timezone)
+
+
+@pytest.fixture(scope="session")
+def landed(settings, warehouse, ground_truth):
+    """Every channel landed once into raw; returns the landing summaries by channel."""
+    from voc.channels import REGISTRY
+    from voc.landing import land_channel
+
+    return {name: land_channel(name, settings) for name in REGISTRY}
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(settings, landed):
+    """The landed sample transformed by `dbt build` (seeds, models, data tests, unit tests)."""
+    from voc import transform
+
+    transform.parse(settings)
+    transform.build(settings)
+    return settings
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_HOME, ignore_errors=True)
