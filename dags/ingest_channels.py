@@ -1,4 +1,4 @@
-"""Ingest DAGs, one per channel (`ingest_<channel>`), generated from the channel registry.
+"""Airflow ingest DAGs, one per channel (`ingest_<channel>`), generated from the channel registry.
 
 Each run lands everything new in the channel's source since its stored cursor into `raw.<channel>_<entity>`
 (idempotent upserts; unreadable records go to `raw.quarantine` with the reason) and updates the channel's raw asset,

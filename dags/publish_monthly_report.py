@@ -1,4 +1,4 @@
-"""`publish_monthly_report`: on the first of each month, validates the warehouse with Great Expectations and, only
+"""`publish_monthly_report` (Airflow DAG): on the first of each month, validates the warehouse with Great Expectations and, only
 if every expectation passes, renders the month's quality report under `$VOC_REPORTS_DIR/<YYYY-MM>/`.
 
 The run's data interval is the reported month (cut in the organisation's time zone). A failed gate fails the

@@ -1,4 +1,4 @@
-"""`transform_dbt`: builds the warehouse's staging, intermediate and marts layers with dbt, model by model.
+"""`transform_dbt` (Airflow DAG): builds the warehouse's staging, intermediate and marts layers with dbt, model by model.
 
 Rendered by Cosmos from `dbt_project/target/manifest.json` (`voc setup` writes it); each model runs, then its tests.
 Scheduled when any channel's raw tables change; marks the marts asset updated when done.

@@ -50,7 +50,7 @@ def run_dag(dag, **kwargs):
 def load_dags(settings: Settings) -> dict:
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(settings.project_root / "dags"), include_examples=False)
+    bag = DagBag(dag_folder=str(settings.project_root / "dags"))
     if bag.import_errors:
         raise DemoRunFailed(f"DAG import errors: {json.dumps(bag.import_errors, indent=2)}")
     return bag.dags

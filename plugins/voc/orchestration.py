@@ -59,6 +59,10 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
     from voc.transform import dbt_executable, manifest_path
 
     settings = get_settings()
+    if not manifest_path(settings).exists():
+        raise FileNotFoundError(
+            f"the dbt manifest {manifest_path(settings)} is missing: run `voc setup` (or `voc dbt parse`) to write it"
+        )
     with DAG(
         dag_id="transform_dbt",
         description="dbt: staging, intermediate and marts, with their tests",

@@ -38,12 +38,12 @@ def manifest_path(settings: Settings | None = None) -> Path:
     return settings.dbt_project_dir / "target" / "manifest.json"
 
 
-def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = False) -> str:
+def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = False, env: dict[str, str] | None = None) -> str:
     """Run `dbt <args>` in the project folder; raise DbtError naming what failed."""
     settings = settings or get_settings()
-    command = [dbt_executable(), *args]
     result = subprocess.run(
-        command, cwd=settings.dbt_project_dir, env=os.environ | dbt_env(settings), capture_output=True, text=True
+        [dbt_executable(), *args], cwd=settings.dbt_project_dir, env=os.environ | (env or dbt_env(settings)),
+        capture_output=True, text=True,
     )
     if not quiet or result.returncode != 0:
         sys.stdout.write(result.stdout)
@@ -54,24 +54,15 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = 
 
 
 def parse(settings: Settings | None = None) -> Path:
-    """Write target/manifest.json (Cosmos renders the transform DAG from it). Needs no running warehouse."""
+    """Write target/manifest.json (Cosmos renders the transform DAG from it)."""
     settings = settings or get_settings()
-    env_backup = {}
     try:
-        warehouse.connection_info(settings)
+        env = dbt_env(settings)
     except warehouse.WarehouseError:
-        # parse never connects: placeholders let it run before the warehouse was ever started
-        env_backup = {"VOC_PG_HOST": "127.0.0.1", "VOC_PG_PORT": "5432", "VOC_PG_USER": "voc", "VOC_PG_PASSWORD": "", "VOC_PG_DATABASE": "voc"}
-    env = os.environ | env_backup
-    if not env_backup:
-        env |= dbt_env(settings)
-    result = subprocess.run(
-        [dbt_executable(), "parse", "--quiet"], cwd=settings.dbt_project_dir,
-        env=env | {"DBT_PROFILES_DIR": str(settings.dbt_project_dir), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-        capture_output=True, text=True,
-    )
-    if result.returncode != 0:
-        raise DbtError(f"`dbt parse` failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
+        # `dbt parse` never connects: placeholders let it run before the warehouse was ever started
+        env = {"VOC_PG_HOST": "127.0.0.1", "VOC_PG_PORT": "5432", "VOC_PG_USER": "voc", "VOC_PG_PASSWORD": "",
+               "VOC_PG_DATABASE": "voc", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    run_dbt(["parse", "--quiet"], settings, quiet=True, env=env)
     return manifest_path(settings)
 
 

@@ -1,0 +1,18 @@
+# The platform's image: the locked environment (Airflow, dbt, GX, the voc package) and the project files.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONUNBUFFERED=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/voc/.venv \
+    PATH=/opt/voc/.venv/bin:$PATH \
+    VOC_PROJECT_ROOT=/opt/voc/app
+
+RUN pip install --no-cache-dir uv && useradd --create-home --uid 50000 airflow
+WORKDIR /opt/voc/app
+COPY pyproject.toml uv.lock README.md ./
+COPY plugins ./plugins
+RUN uv sync --frozen --no-dev
+COPY dags ./dags
+COPY dbt_project ./dbt_project
+COPY expectations ./expectations
+RUN chown -R airflow /opt/voc
+USER airflow

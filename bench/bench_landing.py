@@ -1,0 +1,106 @@
+"""Landing benchmark: the project's landing against a plain COPY of the same rows, in the same run.
+
+    uv run python bench/bench_landing.py [--scale 2.0] [--repeat 3]
+
+A throw-away embedded warehouse and sample folder are made under a temporary VOC_HOME. Three figures per run:
+- landing (end to end): channels read their files and land page by page (upsert, quarantine, cursor, batch row);
+- landing (write path): the same pages, already read, landed into empty tables (excludes parsing);
+- plain COPY: every row of those pages in one COPY into an unindexed table with the same columns (the baseline).
+Rows/s count readable records. Results are recorded in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=2.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="voc-bench-"))
+    os.environ["VOC_HOME"] = str(home)
+    os.environ.pop("VOC_WAREHOUSE_URL", None)
+    from voc import warehouse
+    from voc.channels import REGISTRY
+    from voc.landing import ensure_tables, land_channel, land_page
+    from voc.sample import generate
+    from voc.settings import get_settings
+
+    settings = get_settings()
+    warehouse.ensure_running(settings)
+    try:
+        generate(settings.sample_dir, seed=1, end=datetime(2026, 11, 20, tzinfo=timezone.utc), scale=args.scale)
+        pages = {name: [] for name in REGISTRY}
+        for name, channel in REGISTRY.items():
+            cursor = None
+            while True:
+                page = channel.fetch(cursor, settings)
+                if not page.records and not page.rejected and page.cursor == cursor:
+                    break
+                pages[name].append((cursor, page))
+                cursor = page.cursor
+                if not page.has_more:
+                    break
+        rows = [(r.key, json.dumps(r.payload, ensure_ascii=False, sort_keys=True), r.source_ref)
+                for name in pages for _, page in pages[name] for r in page.records]
+        print(f"{len(rows):,} records in {sum(len(p) for p in pages.values()):,} pages (scale {args.scale})")
+
+        def reset(conn):
+            for channel in REGISTRY.values():
+                for table in channel.entities.values():
+                    conn.execute(f"drop table if exists raw.{table}")
+            conn.execute("drop table if exists raw.quarantine; drop table if exists audit.channel_cursors; "
+                         "drop table if exists audit.landing_batches; drop table if exists public.copy_baseline")
+            conn.commit()
+
+        results = {"landing_end_to_end": [], "landing_write_path": [], "plain_copy": []}
+        for _ in range(args.repeat):
+            with warehouse.connect(settings) as conn:
+                reset(conn)
+            started = time.perf_counter()
+            for name in REGISTRY:
+                land_channel(name, settings)
+            results["landing_end_to_end"].append(len(rows) / (time.perf_counter() - started))
+
+            with warehouse.connect(settings) as conn:
+                reset(conn)
+                with conn.transaction():
+                    ensure_tables(conn)
+                started = time.perf_counter()
+                for name, channel in REGISTRY.items():
+                    for cursor, page in pages[name]:
+                        land_page(conn, channel, page, cursor)
+                results["landing_write_path"].append(len(rows) / (time.perf_counter() - started))
+
+                conn.execute("create table public.copy_baseline (record_key text, payload jsonb, source_ref text)")
+                conn.commit()
+                started = time.perf_counter()
+                with conn.transaction(), conn.cursor() as cur:
+                    with cur.copy("copy public.copy_baseline (record_key, payload, source_ref) from stdin") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                results["plain_copy"].append(len(rows) / (time.perf_counter() - started))
+
+        median = {key: statistics.median(values) for key, values in results.items()}
+        baseline = median["plain_copy"]
+        print(f"{'method':24s} {'rows/s (median of ' + str(args.repeat) + ')':>24s} {'× plain COPY':>14s}")
+        for key, value in median.items():
+            print(f"{key:24s} {value:24,.0f} {value / baseline:14.2f}")
+    finally:
+        warehouse.stop(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

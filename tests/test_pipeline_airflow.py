@@ -1,0 +1,66 @@
+"""The demo path through Airflow itself: ingest DAGs, transform_dbt (Cosmos), publish_monthly_report (gate, report).
+
+`dag.test()` does not raise when a task fails, so every run's final state is asserted (`voc.demo.run_dag` raises).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pendulum
+import pytest
+
+from voc.demo import DemoRunFailed, load_dags, run_dag, run_demo
+
+
+def test_demo_runs_every_dag_and_writes_the_report(settings, warehouse, ground_truth, capsys):
+    assert run_demo(settings) == 0
+    out = capsys.readouterr().out
+    report = settings.reports_dir / "2026-10" / "report.html"
+    assert report.exists() and report.stat().st_size > 0
+    assert f"report: {report}" in out
+    for channel in ("phone", "email", "chat", "twitter", "facebook", "web", "surveys"):
+        assert f"\n{channel} " in out
+    for dag_id in ("ingest_phone", "ingest_cases", "transform_dbt", "publish_monthly_report"):
+        assert f"[demo] {dag_id}: " in out and "success" in out
+
+
+def test_demo_rerun_lands_nothing_new(settings, warehouse, ground_truth):
+    with warehouse.connect(settings) as conn:
+        before = conn.execute("select count(*) from audit.landing_batches where records_inserted > 0").fetchone()[0]
+        rows_before = conn.execute("select count(*) from raw.phone_calls").fetchone()[0]
+    assert run_demo(settings) == 0
+    with warehouse.connect(settings) as conn:
+        after = conn.execute("select count(*) from audit.landing_batches where records_inserted > 0").fetchone()[0]
+        rows_after = conn.execute("select count(*) from raw.phone_calls").fetchone()[0]
+    assert (after, rows_after) == (before, rows_before)
+
+
+def test_broken_mart_row_fails_the_gate_and_no_report_is_written(settings, warehouse, ground_truth):
+    """Run after the demo built the marts: corrupt one KPI row, publish September, expect failure and no report."""
+    month = date(2026, 9, 1)
+    report = settings.reports_dir / "2026-09" / "report.html"
+    assert not report.exists()
+    dags = load_dags(settings)
+    with warehouse.connect(settings) as conn:
+        channel, responded = conn.execute(
+            "select channel, complaints_responded from marts.kpi_channel_monthly where month_start_date = %s and complaints > 0 order by channel limit 1",
+            (month,),
+        ).fetchone()
+        conn.execute(
+            "update marts.kpi_channel_monthly set complaints_responded = complaints + 1 where channel = %s and month_start_date = %s",
+            (channel, month),
+        )
+        conn.commit()
+    try:
+        with pytest.raises(DemoRunFailed, match="check_quality"):
+            run_dag(dags["publish_monthly_report"], logical_date=pendulum.datetime(2026, 10, 1, tz=settings.timezone))
+        assert not report.exists()
+        assert not report.parent.exists() or not any(report.parent.iterdir())
+    finally:
+        with warehouse.connect(settings) as conn:
+            conn.execute(
+                "update marts.kpi_channel_monthly set complaints_responded = %s where channel = %s and month_start_date = %s",
+                (responded, channel, month),
+            )
+            conn.commit()
