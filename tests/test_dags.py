@@ -42,7 +42,9 @@ def test_transform_dag_has_a_task_per_model(dagbag, settings):
     manifest = json.loads(manifest_path(settings).read_text())
     models = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "model"}
     task_ids = set(dagbag.dags["transform_dbt"].task_ids)
-    assert models and all(any(f".{model}_run" in task_id or task_id.endswith(f"{model}_run") for task_id in task_ids) for model in models), sorted(task_ids)[:20]
+    assert models
+    assert {f"dbt.{model}.run" for model in models} <= task_ids
+    assert {f"dbt.{model}.test" for model in models} <= task_ids
 
 
 def test_publish_dag_interval_is_the_month(dagbag, settings):

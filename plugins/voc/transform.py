@@ -61,7 +61,8 @@ def parse(settings: Settings | None = None) -> Path:
     except warehouse.WarehouseError:
         # `dbt parse` never connects: placeholders let it run before the warehouse was ever started
         env = {"VOC_PG_HOST": "127.0.0.1", "VOC_PG_PORT": "5432", "VOC_PG_USER": "voc", "VOC_PG_PASSWORD": "",
-               "VOC_PG_DATABASE": "voc", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+               "VOC_PG_DATABASE": "voc", "VOC_TIMEZONE": settings.timezone, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+               "DBT_PROFILES_DIR": str(settings.dbt_project_dir)}
     run_dbt(["parse", "--quiet"], settings, quiet=True, env=env)
     return manifest_path(settings)
 

@@ -182,8 +182,11 @@ def _server_user() -> str | None:
 def _prepare_for_system_user(pgdata: Path) -> None:
     """As root: create the system user and let it reach the binaries and own the data folder."""
     import pwd
+    import warnings
 
-    from pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # importing pgserver warns about XDG_RUNTIME_DIR, which we do not use
+        from pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
 
     entry = ensure_user_exists(_SYSTEM_USER)
     bin_dir = _bin_dir()
