@@ -183,7 +183,8 @@ def json_error(error: json.JSONDecodeError) -> str:
     stripped_end = len(error.doc.rstrip())
     truncated = error.pos >= stripped_end or error.msg.startswith("Unterminated string")
     kind = "truncated JSON" if truncated else "invalid JSON"
-    return f"{kind}: {error.msg} at line {error.lineno} column {error.colno}"
+    # json's own messages may end in " at" ("Unterminated string starting at"): the position completes them.
+    return f"{kind}: {error.msg.removesuffix(' at')} at line {error.lineno} column {error.colno}"
 
 
 def load_json_file(data: bytes) -> tuple[Any, str | None]:

@@ -1,0 +1,164 @@
+"""web: daily snapshots of blog and alert feeds (RSS 2.0 and Atom 1.0) that mention the brand.
+
+Drop folder ``web/<source>_YYYY-MM-DD.xml``. Each item/entry lands in ``raw.web_mentions`` keyed by its ``id``
+(Atom) / ``guid`` (RSS), else its ``link``; payload ``{"feed_title", "feed_format", "id", "link", "title",
+"summary", "author", "published", "language"}`` as parsed by feedparser (``published`` as the feed wrote it, the
+entry's ``updated`` when it has no ``published``). A snapshot repeats items of earlier days; the key deduplicates.
+
+Files are read in date order, then by source (``2026-08-03`` of every source before ``2026-08-04`` of any), so a
+source's new snapshot is never behind the cursor left by another source's.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+import feedparser
+
+from voc.channels.base import Channel, Page, RawRecord, Rejected, accept, fetch_next_file, sort_out
+from voc.settings import Settings
+
+NAME = "web"
+ENTITY = "mentions"
+PATTERN = "*.xml"
+SNAPSHOT_DATE = re.compile(r"_(\d{4}-\d{2}-\d{2})\.xml$")
+ITEM_PARENTS = {"item": {"channel", "RDF"}, "entry": {"feed"}}
+
+
+def fetch(cursor: str | None, settings: Settings) -> Page:
+    """Read the next feed snapshot after ``cursor`` (a file name in the web drop folder, in date order).
+
+    A file that is not well-formed XML or not a feed is rejected whole; an item with neither id/guid nor link, or
+    without a parseable published/updated date, is rejected alone (``web/<file>#<index>``, its XML as the original).
+    """
+    return fetch_next_file(NAME, settings, PATTERN, cursor, _read, order=snapshot_order)
+
+
+def snapshot_order(relative: str) -> tuple[str, str]:
+    """Sort key of a snapshot file: its date first, then its path."""
+    match = SNAPSHOT_DATE.search(relative)
+    return (match.group(1) if match else "", relative)
+
+
+def _read(path: Path, file_ref: str) -> tuple[list[RawRecord], list[Rejected]]:
+    data = path.read_bytes()
+    spans, reason = item_spans(data)
+    if reason is not None:
+        return [], [Rejected(ENTITY, file_ref, reason, data)]
+    parsed = feedparser.parse(data)
+    if parsed.version not in ("rss20", "atom10"):
+        found = f"a {parsed.version!r} feed" if parsed.version else "no RSS or Atom feed"
+        return [], [Rejected(ENTITY, file_ref, f"expected an RSS 2.0 or Atom 1.0 feed, found {found}", data)]
+    if len(parsed.entries) != len(spans):
+        reason = f"feedparser read {len(parsed.entries)} items but the XML holds {len(spans)} item/entry elements"
+        return [], [Rejected(ENTITY, file_ref, reason, data)]
+    feed = {"feed_title": parsed.feed.get("title"), "feed_format": parsed.version, "language": parsed.feed.get("language")}
+    return sort_out(
+        _read_entry(entry, feed, f"{file_ref}#{index}", data[start:end])
+        for index, (entry, (start, end)) in enumerate(zip(parsed.entries, spans, strict=True))
+    )
+
+
+def _read_entry(entry: Any, feed: dict[str, Any], source_ref: str, original: bytes) -> RawRecord | Rejected:
+    key = entry.get("id") or entry.get("link")
+    if not key:
+        return Rejected(ENTITY, source_ref, "item has neither id/guid nor link", original)
+    if entry.get("published"):
+        published, parsed_date, field = entry.get("published"), entry.get("published_parsed"), "published"
+    else:
+        published, parsed_date, field = entry.get("updated"), entry.get("updated_parsed"), "updated"
+    if not published:
+        return Rejected(ENTITY, source_ref, "item has no published or updated date", original)
+    if parsed_date is None:
+        return Rejected(ENTITY, source_ref, f"unparseable {field} date {published[:60]!r}", original)
+    payload = {
+        "feed_title": feed["feed_title"],
+        "feed_format": feed["feed_format"],
+        "id": entry.get("id"),
+        "link": entry.get("link"),
+        "title": entry.get("title"),
+        "summary": entry.get("summary"),
+        "author": entry.get("author"),
+        "published": published,
+        "language": _language(entry) or feed["language"],
+    }
+    return accept(ENTITY, key, payload, source_ref, original)
+
+
+def _language(entry: Any) -> str | None:
+    """The entry's own language (xml:lang, dc:language), if it states one."""
+    for detail in ("title_detail", "summary_detail"):
+        language = (entry.get(detail) or {}).get("language")
+        if language:
+            return language
+    return entry.get("language")
+
+
+def item_spans(data: bytes) -> tuple[list[tuple[int, int]], str | None]:
+    """Byte ranges of the feed's items (RSS ``item``) / entries (Atom ``entry``), in document order.
+
+    Returns the spans, or an empty list and why the file is not well-formed XML.
+    """
+    parser = expat.ParserCreate(namespace_separator=" ")
+    stack: list[str] = []
+    open_items: list[int] = []
+    spans: list[tuple[int, int]] = []
+
+    def start(name: str, _attributes: dict[str, str]) -> None:
+        local = name.rsplit(" ", 1)[-1]
+        if local in ITEM_PARENTS and stack and stack[-1] in ITEM_PARENTS[local] and not open_items:
+            open_items.append(parser.CurrentByteIndex)
+        elif open_items:
+            open_items.append(-1)  # an element nested inside an item
+        stack.append(local)
+
+    def end(_name: str) -> None:
+        local = stack.pop()
+        if not open_items:
+            return
+        item_start = open_items.pop()
+        if item_start >= 0:
+            spans.append((item_start, _element_end(data, parser.CurrentByteIndex, local)))
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        kind = "truncated XML" if _is_prefix_of_xml(data) else "not well-formed XML"
+        return [], f"{kind}: {expat.ErrorString(error.code)} at line {error.lineno} column {error.offset}"
+    return spans, None
+
+
+def _element_end(data: bytes, index: int, local: str) -> int:
+    """End offset of an element whose end event expat reported at ``index``.
+
+    expat reports a closing tag at its ``</``, and an empty element (``<item/>``) just after its ``/>``.
+    """
+    if data.startswith(b"</", index):
+        close = data.index(b">", index)
+        if data[index + 2 : close].strip().rsplit(b":", 1)[-1] == local.encode():
+            return close + 1
+    return index
+
+
+def _is_prefix_of_xml(data: bytes) -> bool:
+    """Whether ``data`` is well-formed as far as it goes, i.e. a document cut short."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, False)
+    except expat.ExpatError:
+        return False
+    return True
+
+
+CHANNEL = Channel(
+    name=NAME,
+    title="Web mentions",
+    entities={ENTITY: "web_mentions"},
+    fetch=fetch,
+    description="RSS 2.0 and Atom feeds of blogs and alerts: public mentions of the brand, one row per item.",
+)

@@ -1,0 +1,124 @@
+"""CSV channels (phone, surveys, cases): payloads as read, line-by-line quarantine, header checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from voc.channels import cases, phone, surveys
+from voc.settings import Settings
+
+PHONE_HEADER = (
+    "call_id,caller_number,queue,agent_id,started_at,answered_at,ended_at,wait_seconds,talk_seconds,abandoned,"
+    "disposition_code,callback_requested,language"
+)
+
+
+def test_phone_payload_is_the_row_as_strings(settings: Settings) -> None:
+    page = phone.fetch(None, settings)
+
+    abandoned = page.records[1]
+    assert abandoned.payload == {
+        "call_id": "CALL-0002",
+        "caller_number": "+34600000002",
+        "queue": "technical",
+        "agent_id": "",
+        "started_at": "2026-08-03T10:02:00+02:00",
+        "answered_at": "",
+        "ended_at": "2026-08-03T10:04:30+02:00",
+        "wait_seconds": "150",
+        "talk_seconds": "0",
+        "abandoned": "true",
+        "disposition_code": "",
+        "callback_requested": "true",
+        "language": "es",
+    }
+
+
+def test_a_badly_encoded_line_is_quarantined_with_its_own_bytes(settings: Settings) -> None:
+    page = phone.fetch(None, settings)
+    lines = (settings.channel_dir("phone") / "calls_2026-08-03.csv").read_bytes().split(b"\n")
+
+    badly_encoded = page.rejected[0]
+    assert badly_encoded.original == lines[3]
+    assert "atenci\xf3n".encode("latin-1") in badly_encoded.original
+
+
+def test_crlf_line_ends_are_not_part_of_the_values(settings: Settings) -> None:
+    page = phone.fetch("calls_2026-08-03.csv", settings)
+
+    assert page.records[0].payload["language"] == "en"
+    assert list(page.records[0].payload) == PHONE_HEADER.split(",")
+
+
+def test_quoted_fields_keep_their_commas_and_quotes(settings: Settings) -> None:
+    page = surveys.fetch(None, settings)
+
+    assert page.records[0].payload["comment"] == 'Me cobraron dos veces, "otra vez"'
+    assert page.records[1].payload["nps"] == ""
+
+
+def test_a_utf8_byte_order_mark_does_not_rename_the_first_column(settings: Settings) -> None:
+    page = surveys.fetch("responses_2026-08-03.csv", settings)
+
+    assert page.records[0].key == "SRV-0003"
+    assert next(iter(page.records[0].payload)) == "response_id"
+
+
+def test_a_header_only_file_has_no_units(settings: Settings) -> None:
+    page = cases.fetch("case_events_2026-08-04.csv", settings)
+
+    assert page.cursor == "case_events_2026-08-05.csv"
+    assert (page.records, page.rejected, page.has_more) == ([], [], False)
+
+
+def write_phone_file(folder: Path, body: bytes, name: str = "calls_2026-08-10.csv") -> None:
+    (folder / "phone").mkdir(exist_ok=True)
+    (folder / "phone" / name).write_bytes(body)
+
+
+def test_an_extra_column_is_kept_and_column_order_does_not_matter(drop_folder) -> None:
+    folder, settings = drop_folder
+    columns = PHONE_HEADER.split(",")
+    header = ",".join(reversed(columns)) + ",site"
+    row = ",".join(reversed([f"v-{name}" for name in columns])) + ",madrid"
+    write_phone_file(folder, f"{header}\n{row}\n".encode())
+
+    (record,) = phone.fetch(None, settings).records
+
+    assert record.key == "v-call_id"
+    assert record.payload["site"] == "madrid"
+    assert record.payload["caller_number"] == "v-caller_number"
+
+
+def test_a_repeated_header_column_rejects_the_file(drop_folder) -> None:
+    folder, settings = drop_folder
+    write_phone_file(folder, f"{PHONE_HEADER},queue\n".encode())
+
+    (rejected,) = phone.fetch(None, settings).rejected
+
+    assert rejected.source_ref == "phone/calls_2026-08-10.csv"
+    assert "repeats column(s) queue" in rejected.reason
+
+
+def test_a_nul_character_cannot_be_stored_so_the_line_is_quarantined(drop_folder) -> None:
+    folder, settings = drop_folder
+    values = ["CALL-9"] + ["x"] * 12
+    values[2] = "bill\x00ing"
+    write_phone_file(folder, f"{PHONE_HEADER}\n{','.join(values)}\n".encode())
+
+    page = phone.fetch(None, settings)
+
+    assert page.records == []
+    assert page.rejected[0].source_ref == "phone/calls_2026-08-10.csv:2"
+    assert page.rejected[0].reason == "contains a NUL character in 'queue'"
+
+
+def test_blank_lines_are_not_units_and_line_numbers_stay_physical(drop_folder) -> None:
+    folder, settings = drop_folder
+    row = ",".join(["CALL-7"] + ["x"] * 12)
+    write_phone_file(folder, f"{PHONE_HEADER}\n\n{row}\n\n".encode())
+
+    page = phone.fetch(None, settings)
+
+    assert [record.source_ref for record in page.records] == ["phone/calls_2026-08-10.csv:3"]
+    assert page.rejected == []
