@@ -1,0 +1,214 @@
+"""The seeded generator: every channel's files and the ground truth of what the marts must show.
+
+Same seed, end and scale give byte-identical files: every random draw comes from a ``random.Random`` seeded per
+channel, nothing depends on the clock (once ``end`` is fixed) or on set ordering.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from voc.sample import cases, chat, facebook, mailbox, phone, surveys, twitter, web
+from voc.sample.classify import Classifier
+from voc.sample.clock import RESPONSE_LIMIT, Period, floor_hour
+from voc.sample.model import CONTACT_CHANNELS, RATED_CHANNELS, ChannelOutput, Contact, Context, Rating
+from voc.sample.people import Population
+
+SOURCE_CHANNELS = ("phone", "email", "chat", "twitter", "facebook", "web", "surveys", "cases")
+RAW_TABLES = (
+    "raw.phone_calls",
+    "raw.email_messages",
+    "raw.chat_sessions",
+    "raw.twitter_tweets",
+    "raw.twitter_users",
+    "raw.facebook_posts",
+    "raw.web_mentions",
+    "raw.survey_responses",
+    "raw.case_events",
+)
+GROUND_TRUTH = "ground_truth.json"
+
+
+def generate(
+    out_dir: Path,
+    *,
+    seed: int = 42,
+    end: datetime | None = None,
+    months: int = 3,
+    scale: float = 1.0,
+    timezone: str = "Europe/Madrid",
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Write every channel's files under out_dir/<channel>/ and out_dir/ground_truth.json; return the ground truth.
+
+    The period runs from the first day (in ``timezone``) of the month ``months`` months before ``end``'s month to
+    ``end`` (default: now, floored to the hour); nothing is emitted after ``end``. ``scale`` multiplies the volume
+    (1.0 is about 60 contacts a day). Previous channel folders and ground truth in ``out_dir`` are replaced.
+    """
+    if months < 0:
+        raise ValueError(f"months must be 0 or more, got {months}")
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    end = floor_hour(datetime.now(UTC)) if end is None else _as_utc(end)
+    period = Period.ending(end, months, timezone)
+    if period.start >= period.end:
+        raise ValueError(f"the period is empty: {end.isoformat()} is the very start of its month; ask for months >= 1")
+    say = progress or (lambda message: None)
+    ctx = Context(
+        seed=seed,
+        period=period,
+        scale=scale,
+        classifier=Classifier.from_seeds(),
+        population=Population(random.Random(f"{seed}/people")),
+        spike_day=spike_day(period),
+    )
+
+    outputs: dict[str, ChannelOutput] = {}
+    for name, module in (
+        ("phone", phone),
+        ("email", mailbox),
+        ("chat", chat),
+        ("twitter", twitter),
+        ("facebook", facebook),
+        ("web", web),
+    ):
+        outputs[name] = module.simulate(ctx)
+        _classify(ctx, outputs[name].contacts)
+        say(outputs[name].progress)
+    rated = [contact for name in RATED_CHANNELS for contact in outputs[name].contacts]
+    outputs["surveys"] = surveys.simulate(ctx, rated)
+    _classify(ctx, outputs["surveys"].contacts)
+    say(outputs["surveys"].progress)
+    outputs["cases"] = cases.simulate(ctx, rated)
+    say(outputs["cases"].progress)
+
+    truth = ground_truth(ctx, outputs)
+    _write(Path(out_dir), outputs, truth)
+    say(
+        f"ground truth: {truth['summary']['contacts']:,} contacts, {truth['summary']['complaints']:,} complaints, "
+        f"{len(truth['malformed'])} malformed units"
+    )
+    return truth
+
+
+def spike_day(period: Period) -> date:
+    """Mid second month (an outage day), or the middle of the period when it is shorter than that."""
+    months = period.months()
+    if len(months) >= 2:
+        year, month = (int(part) for part in months[1].split("-"))
+        candidate = date(year, month, 15 + (year * 12 + month) % 5)
+        if period.day_bounds(candidate)[1] <= period.end:
+            return candidate
+    middle = period.start + (period.end - period.start) / 2
+    return period.local_date(middle)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _classify(ctx: Context, contacts: list[Contact]) -> None:
+    for contact in contacts:
+        contact.contact_type = ctx.classifier.contact_type(contact.disposition_code, contact.text)
+
+
+def ground_truth(ctx: Context, outputs: dict[str, ChannelOutput]) -> dict[str, Any]:
+    """The figures the warehouse must reproduce, from the generator's own model."""
+    period = ctx.period
+    raw_rows: dict[str, int] = {}
+    for output in outputs.values():
+        raw_rows.update(output.raw_rows)
+    contacts = [contact for name in CONTACT_CHANNELS for contact in outputs[name].contacts]
+    ratings = outputs["surveys"].ratings
+
+    kpis = []
+    for channel in CONTACT_CHANNELS:
+        for month in period.months():
+            received = [c for c in outputs[channel].contacts if period.month_of(c.received_at) == month]
+            complaints = [c for c in received if c.contact_type == "complaint"]
+            responded = [c for c in complaints if c.first_response_at is not None]
+            within = [c for c in responded if c.first_response_at - c.received_at <= RESPONSE_LIMIT]
+            rating = [r for r in ratings if r.rated_channel == channel and period.month_of(r.submitted_at) == month]
+            kpis.append(
+                {
+                    "channel": channel,
+                    "month": month,
+                    "contacts": len(received),
+                    "complaints": len(complaints),
+                    "complaints_responded": len(responded),
+                    "complaints_responded_within_24h": len(within),
+                    "survey_responses": len(rating),
+                    "csat": csat(rating),
+                    "nps": nps(rating),
+                }
+            )
+
+    complaints = [c for c in contacts if c.contact_type == "complaint"]
+    within = [c for c in complaints if c.first_response_at and c.first_response_at - c.received_at <= RESPONSE_LIMIT]
+    tweets = [c for c in complaints if c.channel == "twitter"]
+    malformed = [fault.as_dict() for name in SOURCE_CHANNELS for fault in outputs[name].malformed]
+    return {
+        "seed": ctx.seed,
+        "timezone": period.tz.key,
+        "start": period.first_day.isoformat(),
+        "end": period.end.isoformat(),
+        "raw_rows": {table: raw_rows[table] for table in RAW_TABLES},
+        "malformed": malformed,
+        "kpis": kpis,
+        "mention_spike": {"date": ctx.spike_day.isoformat(), "channel": "twitter"},
+        "summary": {
+            "contacts": len(contacts),
+            "complaints": len(complaints),
+            "complaints_responded_within_24h": len(within),
+            "share_responded_within_24h": _share(len(within), len(complaints)),
+            "twitter_complaints": len(tweets),
+            "twitter_complaints_unanswered_share": _share(
+                sum(1 for c in tweets if c.first_response_at is None), len(tweets)
+            ),
+            "malformed": len(malformed),
+        },
+    }
+
+
+def csat(ratings: list[Rating]) -> float | None:
+    """Share of 4-5 answers among the CSAT answers (None without answers)."""
+    answers = [r.csat for r in ratings if r.csat is not None]
+    return _share(sum(1 for score in answers if score >= 4), len(answers))
+
+
+def nps(ratings: list[Rating]) -> float | None:
+    """% promoters (9-10) minus % detractors (0-6) among the NPS answers (None without answers)."""
+    answers = [r.nps for r in ratings if r.nps is not None]
+    if not answers:
+        return None
+    promoters = sum(1 for score in answers if score >= 9)
+    detractors = sum(1 for score in answers if score <= 6)
+    return 100 * (promoters - detractors) / len(answers)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _write(out_dir: Path, outputs: dict[str, ChannelOutput], truth: dict[str, Any]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for channel in SOURCE_CHANNELS:
+        shutil.rmtree(out_dir / channel, ignore_errors=True)
+    (out_dir / GROUND_TRUTH).unlink(missing_ok=True)
+    for output in outputs.values():
+        for relative, content in output.files.items():
+            path = out_dir / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+    (out_dir / GROUND_TRUTH).write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+__all__ = ["generate", "ground_truth", "spike_day"]

@@ -1,0 +1,122 @@
+"""What the generator knows about the history it writes: contacts, survey ratings, faulty units, files.
+
+The ground truth is computed from these objects, never by reading the files back.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from voc.sample.classify import Classifier
+from voc.sample.clock import Period
+from voc.sample.people import Population
+
+ORGANISATION = "Alba Connect"
+SUPPORT_ADDRESS = "soporte@albaconnect.example"
+SUPPORT_SENDER = f"{ORGANISATION} Soporte <{SUPPORT_ADDRESS}>"
+BRAND_USER_ID = "1500000000000000001"
+BRAND_USERNAME = "AlbaConnect"
+PAGE_ID = "104000000000001"
+
+CONTACT_CHANNELS = ("phone", "email", "chat", "twitter", "facebook", "web", "surveys")
+RATED_CHANNELS = ("phone", "email", "chat")
+
+# Disposition code of an agent-handled contact, by (intent, topic).
+DISPOSITION_CODES = {
+    ("complaint", "billing"): "CMP-BILLING",
+    ("complaint", "outage"): "CMP-OUTAGE",
+    ("complaint", "delivery"): "CMP-SERVICE",
+    ("complaint", "defect"): "CMP-SERVICE",
+    ("complaint", "staff"): "CMP-STAFF",
+    ("inquiry", "billing"): "INQ-BILLING",
+    ("inquiry", "product"): "INQ-PRODUCT",
+    ("inquiry", "tech"): "INQ-TECH",
+    ("feedback", "praise"): "FBK-PRAISE",
+    ("feedback", "suggestion"): "FBK-SUGGESTION",
+    ("other", "misdirected"): "OTH-WRONGNUMBER",
+    ("other", "spam"): "OTH-SPAM",
+}
+# A contact coded as a complaint whose own words read as a question: (complaint topic, topic of the question).
+UNDERSTATED_COMPLAINTS = (("billing", "billing"), ("outage", "tech"), ("defect", "tech"))
+
+
+@dataclass
+class Contact:
+    """One customer-initiated conversation, as the marts must see it."""
+
+    channel: str
+    key: str  # the contact's natural key: call id, root Message-ID (no <>), session id, tweet id, comment id, ...
+    received_at: datetime
+    language: str
+    text: str | None
+    disposition_code: str | None
+    first_response_at: datetime | None
+    topic: str
+    contact_type: str = ""
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One survey response, attributed to the contact it rates."""
+
+    response_id: str
+    submitted_at: datetime
+    rated_channel: str
+    rated_key: str
+    csat: int | None
+    nps: int | None
+
+
+@dataclass(frozen=True)
+class Malformed:
+    channel: str
+    entity: str
+    source_ref: str
+    problem: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"channel": self.channel, "entity": self.entity, "source_ref": self.source_ref, "problem": self.problem}
+
+
+@dataclass
+class ChannelOutput:
+    """A channel's files (path relative to the sample folder -> bytes) and what they hold."""
+
+    channel: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    contacts: list[Contact] = field(default_factory=list)
+    raw_rows: dict[str, int] = field(default_factory=dict)
+    malformed: list[Malformed] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
+    progress: str = ""
+
+
+@dataclass
+class Context:
+    seed: int
+    period: Period
+    scale: float
+    classifier: Classifier
+    population: Population
+    spike_day: date
+
+    def rng(self, purpose: str) -> random.Random:
+        """An independent, reproducible random stream per purpose (string seeds hash the same in every process)."""
+        return random.Random(f"{self.seed}/{purpose}")
+
+    def rate(self, per_day: float) -> float:
+        return per_day * self.scale
+
+
+def pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
+    """One value of ``(value, weight)`` pairs."""
+    values = [value for value, _ in weighted]
+    weights = [weight for _, weight in weighted]
+    return rng.choices(values, weights=weights, k=1)[0]
+
+
+def language(rng: random.Random) -> str:
+    """Spanish for about 70% of customers, English for the rest."""
+    return "es" if rng.random() < 0.7 else "en"
