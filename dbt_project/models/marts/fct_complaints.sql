@@ -1,0 +1,37 @@
+with
+
+contacts as (
+
+    select * from {{ ref('fct_contacts') }}
+
+),
+
+final as (
+
+    select
+        contacts.contact_id as complaint_id,
+        contacts.channel,
+        contacts.conversation_id,
+        contacts.source_record_key,
+        contacts.customer_ref,
+        contacts.received_at,
+        contacts.received_date,
+        contacts.month_start_date,
+        contacts.language,
+        contacts.contact_text as complaint_text,
+        contacts.classified_by,
+        contacts.matched_term,
+        contacts.disposition_code,
+        contacts.first_response_at,
+        contacts.first_response_minutes,
+        contacts.is_responded,
+        contacts.is_responded_within_24h,
+        contacts.first_response_sla_hours,
+        contacts.is_responded_within_sla
+
+    from contacts
+    where contacts.is_complaint
+
+)
+
+select * from final

@@ -1,0 +1,28 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'case_events') }}
+
+),
+
+renamed as (
+
+    select
+        record_key as event_id,
+        record_key as source_record_key,
+        nullif(trim(payload ->> 'case_id'), '') as case_id,
+        nullif(lower(trim(payload ->> 'contact_channel')), '') as contact_channel,
+        nullif(trim(both '<> ' from payload ->> 'contact_ref'), '') as contact_ref,
+        nullif(lower(trim(payload ->> 'status')), '') as status,
+        {{ parse_timestamp("payload ->> 'event_at'") }} as event_at,
+        nullif(trim(payload ->> 'category'), '') as category,
+        nullif(trim(payload ->> 'root_cause'), '') as root_cause,
+        nullif(trim(payload ->> 'agent_id'), '') as agent_id,
+        loaded_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,61 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'email_messages') }}
+
+),
+
+headers_normalised as (
+
+    -- header names are case-insensitive (RFC 5322): look them up by their lowercased name
+    select
+        record_key,
+        payload,
+        loaded_at,
+        (
+            select jsonb_object_agg(lower(header.key), header.value)
+            from jsonb_each(source.payload -> 'headers') as header
+        ) as headers
+
+    from source
+
+),
+
+renamed as (
+
+    select
+        record_key as message_id,
+        record_key as source_record_key,
+        -- the thread is named by its root: the first id in References, else the message itself
+        coalesce(
+            nullif(trim(substring(headers ->> 'references' from '<([^<>]+)>')), ''),
+            nullif(trim(both '<>' from split_part(trim(headers ->> 'references'), ' ', 1)), ''),
+            record_key
+        ) as thread_id,
+        nullif(trim(substring(headers ->> 'in-reply-to' from '<([^<>]+)>')), '') as in_reply_to_message_id,
+        {{ parse_timestamp("headers ->> 'date'") }} as sent_at,
+        headers ->> 'from' as from_header,
+        lower(trim(coalesce(
+            substring(headers ->> 'from' from '<([^<>]+)>'),
+            headers ->> 'from'
+        ))) as from_address,
+        headers ->> 'to' as to_header,
+        headers ->> 'subject' as subject,
+        payload ->> 'body' as body,
+        nullif(lower(trim(split_part(headers ->> 'content-language', ',', 1))), '') as language,
+        nullif(upper(trim(headers ->> 'x-disposition-code')), '') as disposition_code,
+        coalesce(
+            lower(trim(coalesce(
+                substring(headers ->> 'from' from '<([^<>]+)>'),
+                headers ->> 'from'
+            ))) in {{ organisation_accounts('organisation_email_addresses') }},
+            false
+        ) as is_outbound,
+        loaded_at
+
+    from headers_normalised
+
+)
+
+select * from renamed

@@ -1,0 +1,410 @@
+"""The monthly quality report: one HTML page per month, `$VOC_REPORTS_DIR/YYYY-MM/report.html`.
+
+`render_monthly_report()` refuses to write anything unless the quality gate passed. It reads the month's rows of
+`marts.kpi_channel_monthly` (with the channel names and response targets of `marts.dim_channel`), formats them —
+blank values as "—", rates as percentages, durations in hours and minutes — draws complaints against complaints
+responded within 24 h per channel (matplotlib, SVG inlined in the page, so the file stands alone), and stamps the
+page with the data-quality result, the run id and the generation time. The page is written atomically: a reader sees
+the previous version or the new one, never half of one.
+
+Each KPI cell also carries the mart's exact value in `data-value` (and its column in `data-metric`), so the page can
+be checked against the mart mechanically.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import logging
+import os
+import re
+import tempfile
+import textwrap
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+
+from voc.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "report.html.j2"
+SOURCE_TABLE = "marts.kpi_channel_monthly"
+BLANK = "—"
+
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
+
+# Channel names and response targets come from dim_channel; the figures only from the KPI mart.
+KPI_QUERY = """
+select
+    kpi.channel,
+    coalesce(channels.channel_name, kpi.channel) as channel_name,
+    channels.first_response_sla_hours,
+    kpi.contacts,
+    kpi.complaints,
+    kpi.complaints_responded,
+    kpi.response_rate,
+    kpi.complaints_responded_within_24h,
+    kpi.responded_within_24h_rate,
+    kpi.complaints_responded_within_sla,
+    kpi.responded_within_sla_rate,
+    kpi.median_first_response_minutes,
+    kpi.survey_responses,
+    kpi.csat,
+    kpi.nps
+from marts.kpi_channel_monthly as kpi
+left join marts.dim_channel as channels
+    on kpi.channel = channels.channel
+where kpi.month_start_date = %(month_start_date)s
+order by channels.channel_kind nulls last, coalesce(channels.channel_name, kpi.channel)
+"""
+
+# The table's columns: (mart column, heading, formatter name). Order is the order on the page.
+KPI_COLUMNS = [
+    ("contacts", "Contacts", "count"),
+    ("complaints", "Complaints", "count"),
+    ("complaints_responded", "Responded", "count"),
+    ("response_rate", "Response rate", "rate"),
+    ("complaints_responded_within_24h", "Within 24 h", "count"),
+    ("responded_within_24h_rate", "Within 24 h rate", "rate"),
+    ("responded_within_sla_rate", "Within SLA rate", "rate"),
+    ("median_first_response_minutes", "Median first response", "minutes"),
+    ("survey_responses", "Survey responses", "count"),
+    ("csat", "CSAT", "rate"),
+    ("nps", "NPS", "nps"),
+]
+
+
+class ReportError(RuntimeError):
+    """The report could not be produced; the message says what is missing and what to do. Nothing was written."""
+
+
+class ReportRefused(ReportError):
+    """The quality gate did not pass: the report is not published. Nothing was written."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    metric: str
+    value: Any
+    text: str
+
+    @property
+    def data_value(self) -> str:
+        """The mart's value as text, exactly (decimals in positional notation)."""
+        return mart_value_text(self.value)
+
+
+def mart_value_text(value: Any) -> str:
+    """How a mart value is written in a cell's `data-value`: blank for NULL, decimals without exponent."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def report_path(settings: Settings, month: date) -> Path:
+    """Where the report of `month` is (or will be) written."""
+    return settings.reports_dir / f"{month:%Y-%m}" / "report.html"
+
+
+def render_monthly_report(
+    settings: Settings,
+    *,
+    month: date,
+    gate: dict,
+    run_id: str,
+    generated_at: datetime,
+) -> Path:
+    """Render the report of `month` (any day of it) and return its path.
+
+    `gate` is the summary `voc.quality.run_gate` returned; unless its `success` is true the report is refused
+    (`ReportRefused`) before anything is read or written. `generated_at` must be timezone-aware.
+    """
+    if not isinstance(gate, dict) or gate.get("success") is not True:
+        run = gate.get("run_id") if isinstance(gate, dict) else None
+        raise ReportRefused(
+            f"the quality gate{f' of run {run}' if run else ''} did not pass, so the report of {month:%Y-%m} is not "
+            "published and nothing was written; fix the failed expectations (see the gate's message and Data Docs) "
+            "and run the gate again"
+        )
+    if not run_id:
+        raise ValueError("render_monthly_report needs the run_id the report is stamped with")
+    if generated_at.tzinfo is None or generated_at.utcoffset() is None:
+        raise ValueError(f"generated_at must be timezone-aware (got {generated_at.isoformat()})")
+
+    month_start = date(month.year, month.month, 1)
+    org_zone = ZoneInfo(settings.timezone)
+    rows = _read_kpis(settings, month_start)
+    if not rows:
+        raise ReportError(
+            f"{SOURCE_TABLE} has no rows for {month_start:%Y-%m}: nothing to report and nothing was written; "
+            "check that the month has been landed and `dbt build` has run"
+        )
+
+    html = _render_html(
+        settings=settings,
+        month_start=month_start,
+        rows=rows,
+        gate=gate,
+        run_id=run_id,
+        generated_at=generated_at,
+        org_zone=org_zone,
+    )
+    path = report_path(settings, month_start)
+    _write_atomically(path, html)
+    log.info("report of %s written to %s (%d channels, run %s)", f"{month_start:%Y-%m}", path, len(rows), run_id)
+    return path
+
+
+# --------------------------------------------------------------------------------------------------- reading
+
+
+def _read_kpis(settings: Settings, month_start: date) -> list[dict]:
+    from psycopg.rows import dict_row
+
+    from voc import warehouse
+
+    with warehouse.connect(settings) as conn:
+        conn.read_only = True
+        with conn.cursor(row_factory=dict_row) as cursor:
+            cursor.execute(KPI_QUERY, {"month_start_date": month_start})
+            return cursor.fetchall()
+
+
+# --------------------------------------------------------------------------------------------------- formatting
+
+
+def format_count(value: Any) -> str:
+    return BLANK if value is None else f"{int(value):,}"
+
+
+def format_rate(value: Any) -> str:
+    """A share (0–1) as a percentage with one decimal."""
+    return BLANK if value is None else f"{float(value) * 100:.1f} %"
+
+
+def format_nps(value: Any) -> str:
+    """NPS with its sign, a typographic minus for negatives (−36.0, +14.0)."""
+    return BLANK if value is None else f"{float(value):+.1f}".replace("-", "\u2212")
+
+
+def format_minutes(value: Any) -> str:
+    """A duration in minutes, as minutes, hours and minutes, or days and hours."""
+    if value is None:
+        return BLANK
+    minutes = float(value)
+    if minutes < 9.95:
+        return f"{minutes:.1f} min"
+    if round(minutes) < 60:
+        return f"{round(minutes)} min"
+    hours, rest = divmod(round(minutes), 60)
+    if hours < 48:
+        return f"{hours} h {rest:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"
+
+
+def format_hours(value: Any) -> str:
+    if value is None:
+        return BLANK
+    hours = Decimal(str(value))
+    return f"{hours.normalize():f} h"
+
+
+FORMATTERS = {"count": format_count, "rate": format_rate, "nps": format_nps, "minutes": format_minutes}
+
+
+def _cells(row: dict) -> list[Cell]:
+    return [Cell(metric=column, value=row[column], text=FORMATTERS[kind](row[column])) for column, _, kind in KPI_COLUMNS]
+
+
+# --------------------------------------------------------------------------------------------------- chart
+
+
+CHART_STYLE = {
+    "svg.fonttype": "none",  # text stays text: crisp in print, sized by the page's fonts
+    "svg.hashsalt": "voc-monthly-report",  # stable element ids: the same data gives the same page
+    "font.family": "sans-serif",
+    "font.size": 9,
+}
+
+
+def _chart_figure(rows: list[dict]):
+    """Complaints and complaints responded within 24 h, per channel (a matplotlib Figure; no pyplot, no global backend)."""
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    labels = [textwrap.fill(str(row["channel_name"]), 14) for row in rows]
+    complaints = [int(row["complaints"] or 0) for row in rows]
+    within_24h = [int(row["complaints_responded_within_24h"] or 0) for row in rows]
+    positions = range(len(rows))
+    width = 0.38
+
+    figure = Figure(figsize=(9.0, 3.4), layout="constrained")
+    FigureCanvasSVG(figure)
+    axes = figure.add_subplot()
+    complaint_bars = axes.bar([p - width / 2 for p in positions], complaints, width, label="Complaints", color="#3b4a6b")
+    responded_bars = axes.bar(
+        [p + width / 2 for p in positions], within_24h, width, label="Responded within 24 h", color="#2a9d8f"
+    )
+    axes.bar_label(complaint_bars, padding=2, fontsize=8)
+    axes.bar_label(responded_bars, padding=2, fontsize=8)
+    axes.set_xticks(list(positions), labels)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylim(0, max([*complaints, *within_24h, 1]) * 1.15)
+    axes.set_ylabel("Complaints")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="y", color="#dddddd", linewidth=0.6)
+    axes.set_axisbelow(True)
+    figure.legend(frameon=False, loc="outside upper left", ncols=2)
+    return figure
+
+
+def _chart_svg(rows: list[dict], month_label: str) -> Markup:
+    """The chart as an inline SVG: no image files beside the page, no font downloads."""
+    import matplotlib
+
+    with matplotlib.rc_context(CHART_STYLE):
+        figure = _chart_figure(rows)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]  # drop the XML declaration and doctype: the SVG is inlined in HTML
+    title = f"Complaints and complaints responded within 24 h by channel, {month_label}"
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_attribute(title)}" ', 1)
+    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)  # sized by CSS
+    return Markup(svg)
+
+
+def _attribute(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --------------------------------------------------------------------------------------------------- page
+
+
+def _render_html(
+    *,
+    settings: Settings,
+    month_start: date,
+    rows: list[dict],
+    gate: dict,
+    run_id: str,
+    generated_at: datetime,
+    org_zone: ZoneInfo,
+) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    template = environment.get_template(TEMPLATE_NAME)
+
+    month_label = f"{MONTH_NAMES[month_start.month - 1]} {month_start.year}"
+    last_day = calendar.monthrange(month_start.year, month_start.month)[1]
+    generated_utc = generated_at.astimezone(timezone.utc)
+    generated_local = generated_at.astimezone(org_zone)
+
+    channels = [
+        {
+            "channel": row["channel"],
+            "name": row["channel_name"],
+            "sla_target": format_hours(row["first_response_sla_hours"]) if row["first_response_sla_hours"] is not None else None,
+            "cells": _cells(row),
+        }
+        for row in rows
+    ]
+    suites = [
+        {
+            "name": suite.get("name"),
+            "table": suite.get("table"),
+            "success": suite.get("success") is True,
+            "evaluated": suite.get("evaluated_expectations"),
+            "successful": suite.get("successful_expectations"),
+        }
+        for suite in gate.get("suites", [])
+    ]
+    docs_index = gate.get("data_docs_index")
+    return template.render(
+        month_label=month_label,
+        month_key=f"{month_start:%Y-%m}",
+        period_label=f"1–{last_day} {month_label}",
+        timezone=settings.timezone,
+        columns=[{"metric": column, "heading": heading} for column, heading, _ in KPI_COLUMNS],
+        channels=channels,
+        chart_svg=_chart_svg(rows, month_label),
+        gate={
+            "run_id": gate.get("run_id"),
+            "checked_at": _format_timestamp(gate.get("checked_at"), org_zone),
+            "checkpoint": gate.get("checkpoint"),
+            "evaluated": gate.get("evaluated_expectations", sum(s["evaluated"] or 0 for s in suites)),
+            "suites": suites,
+            "docs_href": _href(docs_index),
+            "docs_location": docs_index,
+        },
+        run_id=run_id,
+        generated_utc=f"{generated_utc:%Y-%m-%d %H:%M:%S} UTC",
+        generated_local=f"{generated_local:%Y-%m-%d %H:%M:%S} {generated_local.tzname()} ({settings.timezone})",
+        generated_iso=generated_utc.isoformat(),
+        source_table=SOURCE_TABLE,
+        blank=BLANK,
+    )
+
+
+def _format_timestamp(value: Any, org_zone: ZoneInfo) -> str | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    utc = moment.astimezone(timezone.utc)
+    local = moment.astimezone(org_zone)
+    return f"{utc:%Y-%m-%d %H:%M:%S} UTC ({local:%H:%M} {local.tzname()})"
+
+
+def _href(location: str | None) -> str | None:
+    """A link to the Data Docs index: a file path becomes a file:// URL; URLs are kept."""
+    if not location:
+        return None
+    if re.match(r"^[a-z][a-z0-9+.-]*://", location):
+        return location
+    path = Path(location)
+    return path.as_uri() if path.is_absolute() else location
+
+
+# --------------------------------------------------------------------------------------------------- writing
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,174 @@
+"""The quality gate on the built sample warehouse: real PostgreSQL, real dbt marts, real Great Expectations.
+
+Tests that break a mart row restore it in `finally`, so the session's warehouse is left as dbt built it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from voc import warehouse
+from voc.quality import CHECKPOINT_NAME, QualityGateError, QualityGateFailed, run_gate
+
+SUITES = {"fct_complaints", "kpi_channel_monthly", "reconciliation"}
+
+
+def _committed_files(expectations_dir: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(expectations_dir)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(expectations_dir.rglob("*"))
+        if path.is_file() and "uncommitted" not in path.relative_to(expectations_dir).parts
+    }
+
+
+def _suite(summary: dict, name: str) -> dict:
+    return next(suite for suite in summary["suites"] if suite["name"] == name)
+
+
+def test_gate_passes_on_the_built_warehouse_and_writes_data_docs(built_warehouse):
+    committed_before = _committed_files(built_warehouse.expectations_dir)
+
+    summary = run_gate(built_warehouse, run_id="test-gate-passes", period_start=date(2026, 10, 1), period_end=date(2026, 11, 1))
+
+    assert summary["success"] is True, summary
+    assert summary["run_id"] == "test-gate-passes"
+    assert summary["checkpoint"] == CHECKPOINT_NAME
+    assert summary["period"] == {"start": "2026-10-01", "end": "2026-11-01", "validated_rows": "all"}
+    assert {suite["name"] for suite in summary["suites"]} == SUITES
+    for suite in summary["suites"]:
+        assert suite["success"] is True
+        assert suite["evaluated_expectations"] > 0
+        assert suite["successful_expectations"] == suite["evaluated_expectations"]
+        assert suite["failed_expectations"] == []
+    assert _suite(summary, "reconciliation")["evaluated_expectations"] == 7  # one per raw interaction table
+    assert summary["evaluated_expectations"] == sum(suite["evaluated_expectations"] for suite in summary["suites"])
+    assert json.loads(json.dumps(summary)) == summary  # JSON-safe: it travels through XCom
+
+    index = Path(summary["data_docs_index"])
+    assert index.is_file() and index.name == "index.html"
+    validation_pages = list((index.parent / "validations").glob("*/test-gate-passes/*/*.html"))
+    assert {page.parts[-4] for page in validation_pages} == SUITES
+
+    # Running the gate changes nothing that is committed (results and docs go to uncommitted/), and no secret lands there.
+    assert _committed_files(built_warehouse.expectations_dir) == committed_before
+    password = warehouse.connection_info(built_warehouse).password
+    config = (built_warehouse.expectations_dir / "great_expectations.yml").read_text()
+    assert "${VOC_GX_CONNECTION_STRING}" in config
+    assert not password or password not in config
+
+
+def test_a_broken_kpi_row_fails_the_gate_naming_the_expectation(built_warehouse):
+    with warehouse.connect(built_warehouse, autocommit=True) as conn:
+        channel, month, complaints_responded = conn.execute(
+            "select channel, month_start_date, complaints_responded from marts.kpi_channel_monthly "
+            "order by complaints desc, channel, month_start_date limit 1"
+        ).fetchone()
+        try:
+            conn.execute(
+                "update marts.kpi_channel_monthly set complaints_responded = complaints + 1 "
+                "where channel = %s and month_start_date = %s",
+                (channel, month),
+            )
+            with pytest.raises(QualityGateFailed) as failure:
+                run_gate(built_warehouse, run_id="test-gate-broken-kpi")
+        finally:
+            conn.execute(
+                "update marts.kpi_channel_monthly set complaints_responded = %s where channel = %s and month_start_date = %s",
+                (complaints_responded, channel, month),
+            )
+
+    summary = failure.value.summary
+    assert summary["success"] is False
+    kpi = _suite(summary, "kpi_channel_monthly")
+    assert kpi["success"] is False
+    nested = [
+        f for f in kpi["failed_expectations"]
+        if f["expectation_type"] == "expect_column_pair_values_a_to_be_greater_than_b" and f["column"] == "complaints, complaints_responded"
+    ]
+    assert len(nested) == 1
+    assert nested[0]["observed_value"]["unexpected_count"] == 1
+    assert _suite(summary, "fct_complaints")["success"] is True
+    assert _suite(summary, "reconciliation")["success"] is True
+
+    message = str(failure.value)
+    assert "kpi_channel_monthly: expect_column_pair_values_a_to_be_greater_than_b (complaints, complaints_responded)" in message
+    assert summary["data_docs_index"] and summary["data_docs_index"] in message
+    json.dumps(summary)
+
+
+def test_a_lost_interaction_fails_reconciliation_naming_the_raw_table(built_warehouse):
+    with warehouse.connect(built_warehouse, autocommit=True) as conn:
+        (source_record_key,) = conn.execute(
+            "select source_record_key from marts.fct_interactions where channel = 'phone' order by source_record_key limit 1"
+        ).fetchone()
+        cursor = conn.execute(
+            "select * from marts.fct_interactions where channel = 'phone' and source_record_key = %s", (source_record_key,)
+        )
+        columns = [column.name for column in cursor.description]
+        saved_rows = cursor.fetchall()
+        assert saved_rows
+        try:
+            conn.execute("delete from marts.fct_interactions where channel = 'phone' and source_record_key = %s", (source_record_key,))
+            with pytest.raises(QualityGateFailed) as failure:
+                run_gate(built_warehouse, run_id="test-gate-lost-interaction")
+        finally:
+            with conn.cursor() as restore:
+                restore.executemany(
+                    f"insert into marts.fct_interactions ({', '.join(columns)}) values ({', '.join(['%s'] * len(columns))})",
+                    saved_rows,
+                )
+        raw_rows, mart_keys = conn.execute(
+            "select (select count(*) from raw.phone_calls), "
+            "(select count(distinct source_record_key) from marts.fct_interactions where channel = 'phone')"
+        ).fetchone()
+        assert raw_rows == mart_keys  # restored
+
+    summary = failure.value.summary
+    reconciliation = _suite(summary, "reconciliation")
+    assert reconciliation["success"] is False
+    assert [f["raw_table"] for f in reconciliation["failed_expectations"]] == ["raw.phone_calls"]
+    (lost,) = reconciliation["failed_expectations"]
+    assert lost["expectation_type"] == "unexpected_rows_expectation"
+    assert lost["unexpected_rows"] == [
+        {"raw_table": "raw.phone_calls", "raw_rows": raw_rows, "mart_source_records": raw_rows - 1, "difference": -1}
+    ]
+    assert _suite(summary, "fct_complaints")["success"] is True
+
+    message = str(failure.value)
+    assert "reconciliation: unexpected_rows_expectation" in message
+    assert "raw.phone_calls" in message and "difference=-1" in message
+
+    # The evidence names tables and counts, never what the customer said or the raw payload.
+    text = json.dumps(summary) + message
+    assert source_record_key not in text
+    for row in saved_rows:
+        interaction_text = dict(zip(columns, row)).get("interaction_text")
+        if interaction_text:
+            assert interaction_text not in text
+
+
+def test_gate_refuses_a_period_that_ends_before_it_starts(built_warehouse):
+    with pytest.raises(ValueError, match="before"):
+        run_gate(built_warehouse, run_id="test-gate-bad-period", period_start=date(2026, 11, 1), period_end=date(2026, 10, 1))
+    with pytest.raises(ValueError, match="both"):
+        run_gate(built_warehouse, run_id="test-gate-half-period", period_start=date(2026, 11, 1))
+
+
+def test_gate_without_a_context_cannot_run(settings, tmp_path):
+    elsewhere = dataclasses.replace(settings, project_root=tmp_path)
+    with pytest.raises(QualityGateError, match="great_expectations.yml"):
+        run_gate(elsewhere, run_id="test-gate-no-context")
+
+
+def test_importing_the_gate_does_not_import_great_expectations():
+    code = "import sys, voc.quality; print('great_expectations' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

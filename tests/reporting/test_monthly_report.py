@@ -1,0 +1,168 @@
+"""The monthly report on the built sample warehouse, after a real quality gate: every figure must be the mart's."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timezone
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from voc import warehouse
+from voc.quality import run_gate
+from voc.reporting import ReportError, ReportRefused, render_monthly_report, report_path
+from voc.reporting.monthly import FORMATTERS, KPI_COLUMNS, mart_value_text
+
+GENERATED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December"]
+
+
+class _ReportPage(HTMLParser):
+    """The parts of the page the tests read: title, h1, KPI cells by channel and metric, suites, links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: dict[str, dict[str, tuple[str, str]]] = {}
+        self.suites: list[str] = []
+        self.links: list[str] = []
+        self.texts: dict[str, str] = {"title": "", "h1": ""}
+        self._channel: str | None = None
+        self._cell: tuple[str, str] | None = None
+        self._cell_text = ""
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "tr" and "data-channel" in attributes:
+            self._channel = attributes["data-channel"]
+            self.cells[self._channel] = {}
+        elif tag == "tr" and "data-suite" in attributes:
+            self.suites.append(attributes["data-suite"])
+        elif tag == "td" and self._channel and "data-metric" in attributes:
+            self._cell = (attributes["data-metric"], attributes.get("data-value", ""))
+            self._cell_text = ""
+        elif tag == "a":
+            self.links.append(attributes.get("href", ""))
+        elif tag in self.texts:
+            self._in = tag
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell:
+            metric, value = self._cell
+            self.cells[self._channel][metric] = (value, self._cell_text.strip())
+            self._cell = None
+        elif tag == "tr":
+            self._channel = None
+        elif tag == self._in:
+            self._in = None
+
+    def handle_data(self, data):
+        if self._cell:
+            self._cell_text += data
+        if self._in:
+            self.texts[self._in] += data
+
+
+def _parse(html: str) -> _ReportPage:
+    page = _ReportPage()
+    page.feed(html)
+    return page
+
+
+@pytest.fixture(scope="module")
+def gate(built_warehouse) -> dict:
+    return run_gate(built_warehouse, run_id="test-report-gate")
+
+
+@pytest.fixture
+def report_settings(built_warehouse, tmp_path):
+    return dataclasses.replace(built_warehouse, reports_dir=tmp_path / "reports")
+
+
+@pytest.fixture(scope="module")
+def month(built_warehouse) -> date:
+    """The latest month of the mart that has complaints."""
+    with warehouse.connect(built_warehouse) as conn:
+        (month_start,) = conn.execute(
+            "select month_start_date from marts.kpi_channel_monthly group by month_start_date "
+            "having sum(complaints) > 0 order by month_start_date desc limit 1"
+        ).fetchone()
+    return month_start
+
+
+def _mart_rows(settings, month_start: date) -> dict[str, dict]:
+    columns = [column for column, _, _ in KPI_COLUMNS]
+    with warehouse.connect(settings) as conn:
+        cursor = conn.execute(
+            f"select channel, {', '.join(columns)} from marts.kpi_channel_monthly where month_start_date = %s",
+            (month_start,),
+        )
+        names = [column.name for column in cursor.description]
+        return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+
+
+def test_report_shows_every_channel_with_the_mart_values(report_settings, gate, month):
+    path = render_monthly_report(report_settings, month=month, gate=gate, run_id="test-report-run", generated_at=GENERATED_AT)
+
+    assert path == report_settings.reports_dir / f"{month:%Y-%m}" / "report.html" == report_path(report_settings, month)
+    html = path.read_text(encoding="utf-8")
+    page = _parse(html)
+    mart = _mart_rows(report_settings, month)
+
+    assert set(page.cells) == set(mart) and len(mart) >= 7  # every contact channel, none invented
+    for channel, row in mart.items():
+        for column, _, kind in KPI_COLUMNS:
+            value, text = page.cells[channel][column]
+            assert value == mart_value_text(row[column]), (channel, column)
+            assert text == FORMATTERS[kind](row[column]), (channel, column)
+            if row[column] is None:
+                assert text == "—"
+
+    month_label = f"{MONTH_NAMES[month.month - 1]} {month.year}"
+    assert month_label in page.texts["title"] and page.texts["h1"].strip() == month_label
+    assert "<svg" in html and "Complaints" in html  # the chart, inlined
+    assert page.suites == [suite["name"] for suite in gate["suites"]]
+    assert "Data quality: passed" in html
+    assert any(link.startswith("file://") and link.endswith("index.html") for link in page.links)  # Data Docs
+    assert "test-report-run" in html and gate["run_id"] in html
+    local = GENERATED_AT.astimezone(ZoneInfo(report_settings.timezone))
+    assert "2026-11-20 09:30:00 UTC" in html and f"{local:%Y-%m-%d %H:%M:%S}" in html
+    assert "How to read" in html and "promoters" in html
+    assert sorted(p.name for p in path.parent.iterdir()) == ["report.html"]  # no temporary file left behind
+
+
+def test_report_is_rewritten_in_place(report_settings, gate, month):
+    first = render_monthly_report(report_settings, month=month, gate=gate, run_id="test-report-first", generated_at=GENERATED_AT)
+    second = render_monthly_report(report_settings, month=month.replace(day=15), gate=gate, run_id="test-report-second", generated_at=GENERATED_AT)
+    assert first == second
+    html = second.read_text(encoding="utf-8")
+    assert "test-report-second" in html and "test-report-first" not in html
+    assert sorted(p.name for p in second.parent.iterdir()) == ["report.html"]
+
+
+@pytest.mark.parametrize(
+    "failed_gate",
+    [
+        {"success": False, "run_id": "test-report-failed-gate", "suites": []},
+        {"run_id": "test-report-no-verdict"},
+        {"success": "true"},
+    ],
+)
+def test_report_refuses_when_the_gate_did_not_pass_and_writes_nothing(report_settings, gate, month, failed_gate):
+    with pytest.raises(ReportRefused, match="did not pass"):
+        render_monthly_report(report_settings, month=month, gate=failed_gate, run_id="test-report-refused", generated_at=GENERATED_AT)
+    assert not report_settings.reports_dir.exists()
+
+
+def test_report_of_a_month_without_data_is_an_error_and_writes_nothing(report_settings, gate):
+    with pytest.raises(ReportError, match="no rows for 2001-01"):
+        render_monthly_report(report_settings, month=date(2001, 1, 1), gate=gate, run_id="test-report-empty", generated_at=GENERATED_AT)
+    assert not report_settings.reports_dir.exists()
+
+
+def test_report_needs_an_aware_generation_time(report_settings, gate, month):
+    with pytest.raises(ValueError, match="timezone-aware"):
+        render_monthly_report(report_settings, month=month, gate=gate, run_id="test-report-naive", generated_at=datetime(2026, 11, 20, 9, 30))
+    assert not report_settings.reports_dir.exists()
