@@ -4,8 +4,9 @@
 
 A throw-away embedded warehouse and sample folder are made under a temporary VOC_HOME. Three figures per run:
 - landing (end to end): channels read their files and land page by page (upsert, quarantine, cursor, batch row);
-- landing (write path): the same pages, already read, landed into empty tables (excludes parsing);
-- plain COPY: every row of those pages in one COPY into an unindexed table with the same columns (the baseline).
+- landing (write path): the same pages, already read, landed in the same batches into empty tables (excludes parsing);
+- plain COPY: every record of those pages serialised to JSON and sent in one COPY into an unindexed table with the
+  same three columns (the baseline: the least any loader must do with the same rows).
 Rows/s count readable records. Results are recorded in BENCHMARKS.md.
 """
 
@@ -33,7 +34,7 @@ def main() -> int:
     os.environ.pop("VOC_WAREHOUSE_URL", None)
     from voc import warehouse
     from voc.channels import REGISTRY
-    from voc.landing import ensure_tables, land_channel, land_page
+    from voc.landing import BATCH_RECORDS, ensure_tables, land_channel, land_pages
     from voc.sample import generate
     from voc.settings import get_settings
 
@@ -52,8 +53,8 @@ def main() -> int:
                 cursor = page.cursor
                 if not page.has_more:
                     break
-        rows = [(r.key, json.dumps(r.payload, ensure_ascii=False, sort_keys=True), r.source_ref)
-                for name in pages for _, page in pages[name] for r in page.records]
+        records = [r for name in pages for _, page in pages[name] for r in page.records]
+        rows = records
         print(f"{len(rows):,} records in {sum(len(p) for p in pages.values()):,} pages (scale {args.scale})")
 
         def reset(conn):
@@ -79,8 +80,15 @@ def main() -> int:
                     ensure_tables(conn)
                 started = time.perf_counter()
                 for name, channel in REGISTRY.items():
+                    batch, size, cursor_before = [], 0, None
                     for cursor, page in pages[name]:
-                        land_page(conn, channel, page, cursor)
+                        batch.append(page)
+                        size += len(page.records) + len(page.rejected)
+                        if size >= BATCH_RECORDS:
+                            land_pages(conn, channel, batch, cursor_before)
+                            batch, size, cursor_before = [], 0, page.cursor
+                    if batch:
+                        land_pages(conn, channel, batch, cursor_before)
                 results["landing_write_path"].append(len(rows) / (time.perf_counter() - started))
 
                 conn.execute("create table public.copy_baseline (record_key text, payload jsonb, source_ref text)")
@@ -88,8 +96,8 @@ def main() -> int:
                 started = time.perf_counter()
                 with conn.transaction(), conn.cursor() as cur:
                     with cur.copy("copy public.copy_baseline (record_key, payload, source_ref) from stdin") as copy:
-                        for row in rows:
-                            copy.write_row(row)
+                        for record in records:  # the same serialisation the landing does
+                            copy.write_row((record.key, json.dumps(record.payload, ensure_ascii=False), record.source_ref))
                 results["plain_copy"].append(len(rows) / (time.perf_counter() - started))
 
         median = {key: statistics.median(values) for key, values in results.items()}

@@ -1,8 +1,8 @@
 """Raw landing: channel pages into `raw.<channel>_<entity>` tables, idempotently.
 
-For every page a channel returns, one transaction:
-1. records are COPYed into a temporary table and upserted into the raw table on their natural key
-   (a row changes only when its payload changed: a rerun writes nothing);
+Pages a channel returns are grouped into batches (up to `BATCH_RECORDS` records); each batch is one transaction:
+1. records with a new natural key are COPYed into the raw table; records whose key is known go through a temporary
+   table and update their row only when the payload changed (a rerun writes nothing);
 2. rejected records go to `raw.quarantine` with the reason and their original bytes (once: unique on
    channel, source_ref and the bytes' sha256);
 3. the channel's cursor in `audit.channel_cursors` and the batch in `audit.landing_batches` are written.
@@ -28,6 +28,8 @@ from voc.channels.base import Channel, Page, RawRecord, Rejected
 from voc.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+BATCH_RECORDS = 10_000  # records per transaction: large enough to amortise the commit, small enough to resume cheaply
 
 RAW_TABLE_DDL = """
 create table if not exists raw.{table} (
@@ -66,6 +68,7 @@ create table if not exists audit.landing_batches (
     batch_id uuid primary key,
     channel text not null,
     run_id text,
+    pages integer not null,
     cursor_before text,
     cursor_after text,
     records_received integer not null,
@@ -76,7 +79,7 @@ create table if not exists audit.landing_batches (
     started_at timestamptz not null,
     finished_at timestamptz not null default now()
 );
-comment on table audit.landing_batches is 'One row per landed page: what arrived and what it changed.';
+comment on table audit.landing_batches is 'One row per landed batch of pages: what arrived and what it changed.';
 """
 
 
@@ -122,47 +125,60 @@ def reset_cursor(conn: psycopg.Connection, channel: str) -> None:
 
 
 def _payload_json(record: RawRecord) -> str | None:
-    text = json.dumps(record.payload, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(record.payload, ensure_ascii=False)
     # jsonb cannot hold the NUL character: such a record is quarantined instead of failing the batch.
     return None if "\\u0000" in text else text
 
 
 def _upsert(cur: psycopg.Cursor, table: str, rows: list[tuple[str, str, str]], batch_id: uuid.UUID, cursor_value: str | None) -> tuple[int, int]:
-    cur.execute(
-        "create temp table if not exists landing_rows (record_key text, payload jsonb, source_ref text) on commit delete rows"
-    )
+    """New keys are COPYed straight into the raw table; known keys are updated only where the payload changed.
+
+    Returns (inserted, updated). The advisory lock serialises writers of one table, so the key lookup stays true.
+    """
+    cur.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"raw.{table}",))
+    cur.execute(f"select record_key from raw.{table} where record_key = any(%s)", ([key for key, _, _ in rows],))
+    known = {key for (key,) in cur.fetchall()}
+    new_rows = [row for row in rows if row[0] not in known]
+    if new_rows:
+        with cur.copy(f"copy raw.{table} (record_key, payload, source_ref, batch_id, cursor_value) from stdin") as copy:
+            for key, payload, source_ref in new_rows:
+                copy.write_row((key, payload, source_ref, batch_id, cursor_value))
+    if len(new_rows) == len(rows):
+        return len(new_rows), 0
+    cur.execute("create temp table if not exists landing_rows (record_key text, payload jsonb, source_ref text) on commit delete rows")
     with cur.copy("copy landing_rows (record_key, payload, source_ref) from stdin") as copy:
         for row in rows:
-            copy.write_row(row)
+            if row[0] in known:
+                copy.write_row(row)
     cur.execute(
         f"""
-        insert into raw.{table} as target (record_key, payload, source_ref, batch_id, cursor_value)
-        select distinct on (record_key) record_key, payload, source_ref, %(batch_id)s, %(cursor)s
-        from landing_rows
-        order by record_key, source_ref desc
-        on conflict (record_key) do update
-            set payload = excluded.payload,
-                source_ref = excluded.source_ref,
-                batch_id = excluded.batch_id,
-                cursor_value = excluded.cursor_value,
-                loaded_at = now()
-            where target.payload is distinct from excluded.payload
-        returning (xmax = 0) as is_new
+        update raw.{table} as target
+        set payload = incoming.payload,
+            source_ref = incoming.source_ref,
+            batch_id = %(batch_id)s,
+            cursor_value = %(cursor)s,
+            loaded_at = now()
+        from landing_rows as incoming
+        where target.record_key = incoming.record_key
+          and target.payload is distinct from incoming.payload
         """,
         {"batch_id": batch_id, "cursor": cursor_value},
     )
-    outcomes = [row[0] for row in cur.fetchall()]
+    updated = cur.rowcount
     cur.execute("truncate landing_rows")
-    return sum(outcomes), len(outcomes) - sum(outcomes)
+    return len(new_rows), updated
 
 
-def land_page(conn: psycopg.Connection, channel: Channel, page: Page, cursor_before: str | None, run_id: str | None = None) -> LandingSummary:
-    """Write one page and its cursor in one transaction."""
-    summary = LandingSummary(channel=channel.name, pages=1, received=len(page.records) + len(page.rejected), cursor=page.cursor)
+def land_pages(conn: psycopg.Connection, channel: Channel, pages: list[Page], cursor_before: str | None, run_id: str | None = None) -> LandingSummary:
+    """Write consecutive pages and the last one's cursor in one transaction."""
+    cursor_after = pages[-1].cursor
+    records = [record for page in pages for record in page.records]
+    rejected = [item for page in pages for item in page.rejected]
+    summary = LandingSummary(channel=channel.name, pages=len(pages), received=len(records) + len(rejected), cursor=cursor_after)
     batch_id = uuid.uuid4()
-    rows_by_table: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    rejected = list(page.rejected)
-    for record in page.records:
+    # one row per natural key and table (the latest delivery wins: feeds and API pages repeat records)
+    rows_by_table: dict[str, dict[str, tuple[str, str, str]]] = defaultdict(dict)
+    for record in records:
         if record.entity not in channel.entities:
             raise ValueError(f"channel {channel.name} returned entity {record.entity!r} at {record.source_ref}; known: {sorted(channel.entities)}")
         payload = _payload_json(record)
@@ -170,13 +186,15 @@ def land_page(conn: psycopg.Connection, channel: Channel, page: Page, cursor_bef
             rejected.append(Rejected(record.entity, record.source_ref, "payload contains a NUL character (jsonb cannot store it)",
                                      json.dumps(record.payload).encode()))
             continue
-        rows_by_table[channel.entities[record.entity]].append((record.key, payload, record.source_ref))
+        rows_by_table[channel.entities[record.entity]][record.key] = (record.key, payload, record.source_ref)
     summary.rejected = len(rejected)
     with conn.transaction(), conn.cursor() as cur:
+        # Safe to not wait for the WAL flush: a batch lost in a crash loses its cursor with it and is landed again.
+        cur.execute("set local synchronous_commit = off")
         cur.execute("select now()")
         started_at = cur.fetchone()[0]
         for table, rows in rows_by_table.items():
-            inserted, updated = _upsert(cur, table, rows, batch_id, page.cursor)
+            inserted, updated = _upsert(cur, table, list(rows.values()), batch_id, cursor_after)
             summary.inserted += inserted
             summary.updated += updated
             summary.by_table[table] += inserted
@@ -192,11 +210,11 @@ def land_page(conn: psycopg.Connection, channel: Channel, page: Page, cursor_bef
             summary.quarantined += cur.rowcount
         cur.execute(
             """
-            insert into audit.landing_batches (batch_id, channel, run_id, cursor_before, cursor_after, records_received,
+            insert into audit.landing_batches (batch_id, channel, run_id, pages, cursor_before, cursor_after, records_received,
                 records_inserted, records_updated, records_rejected, records_quarantined, started_at)
-            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
             """,
-            (batch_id, channel.name, run_id, cursor_before, page.cursor, summary.received, summary.inserted, summary.updated,
+            (batch_id, channel.name, run_id, len(pages), cursor_before, cursor_after, summary.received, summary.inserted, summary.updated,
              summary.rejected, summary.quarantined, started_at),
         )
         cur.execute(
@@ -204,7 +222,7 @@ def land_page(conn: psycopg.Connection, channel: Channel, page: Page, cursor_bef
             insert into audit.channel_cursors (channel, cursor_value, batch_id) values (%s, %s, %s)
             on conflict (channel) do update set cursor_value = excluded.cursor_value, batch_id = excluded.batch_id, updated_at = now()
             """,
-            (channel.name, page.cursor, batch_id),
+            (channel.name, cursor_after, batch_id),
         )
     return summary
 
@@ -216,6 +234,7 @@ def land_channel(
     from_start: bool = False,
     run_id: str | None = None,
     progress: Callable[[str], None] | None = None,
+    batch_records: int = BATCH_RECORDS,
 ) -> LandingSummary:
     """Land every page the channel has after its stored cursor (or from the start with `from_start`)."""
     settings = settings or get_settings()
@@ -226,21 +245,34 @@ def land_channel(
             ensure_tables(conn, [channel])
             if from_start:
                 reset_cursor(conn, name)
-        cursor = read_cursor(conn, name)
-        total.cursor = cursor
-        while True:
-            page = channel.fetch(cursor, settings)
-            if not page.records and not page.rejected and page.cursor == cursor:
-                break
-            done = land_page(conn, channel, page, cursor, run_id)
+        cursor = total.cursor = read_cursor(conn, name)
+        pending: list[Page] = []
+        pending_records = 0
+
+        def flush() -> None:
+            nonlocal pending, pending_records
+            done = land_pages(conn, channel, pending, total.cursor, run_id)
             for attr in ("pages", "received", "inserted", "updated", "rejected", "quarantined"):
                 setattr(total, attr, getattr(total, attr) + getattr(done, attr))
             for table, count in done.by_table.items():
                 total.by_table[table] += count
-            cursor = total.cursor = page.cursor
+            total.cursor = done.cursor
             if progress:
-                progress(f"{name}: {cursor} ({done.received} records, {done.inserted} new, {done.rejected} rejected)")
+                progress(f"{name}: up to {done.cursor} ({done.received} records, {done.inserted} new, {done.rejected} rejected)")
+            pending, pending_records = [], 0
+
+        while True:
+            page = channel.fetch(cursor, settings)
+            if not page.records and not page.rejected and page.cursor == cursor:
+                break
+            pending.append(page)
+            pending_records += len(page.records) + len(page.rejected)
+            cursor = page.cursor
+            if pending_records >= batch_records:
+                flush()
             if not page.has_more:
                 break
+        if pending:
+            flush()
     log.info("landed %s: %s", name, json.dumps(total.as_dict()))
     return total
