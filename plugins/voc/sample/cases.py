@@ -9,22 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from voc.channels.cases import COLUMNS  # the export format is defined once, by its reader
 from voc.sample import clock
 from voc.sample.faults import write_csv_exports
 from voc.sample.model import ChannelOutput, Contact, Context
 from voc.sample.people import CASE_AGENTS
 
-HEADER = (
-    "event_id",
-    "case_id",
-    "contact_channel",
-    "contact_ref",
-    "status",
-    "event_at",
-    "category",
-    "root_cause",
-    "agent_id",
-)
 CASE_SHARE = {"complaint": 0.9, "inquiry": 0.08}
 # topic -> (category, root cause)
 CATEGORIES = {
@@ -98,7 +88,7 @@ def simulate(ctx: Context, contacts: list[Contact]) -> ChannelOutput:
         rng,
         channel="cases",
         entity="events",
-        header=HEADER,
+        header=COLUMNS,
         files=files,
         key_column="event_id",
         fresh_key=lambda key: f"EV-9{key[3:]}",

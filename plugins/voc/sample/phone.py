@@ -9,26 +9,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from voc.channels.phone import COLUMNS  # the export format is defined once, by its reader
 from voc.sample import clock
 from voc.sample.faults import write_csv_exports
 from voc.sample.model import DISPOSITION_CODES, ChannelOutput, Contact, Context, language, pick
 from voc.sample.people import PHONE_AGENTS
 
-HEADER = (
-    "call_id",
-    "caller_number",
-    "queue",
-    "agent_id",
-    "started_at",
-    "answered_at",
-    "ended_at",
-    "wait_seconds",
-    "talk_seconds",
-    "abandoned",
-    "disposition_code",
-    "callback_requested",
-    "language",
-)
 CALLS_PER_DAY = 25.0
 INTENTS = (("inquiry", 0.8), ("complaint", 0.08), ("feedback", 0.06), ("other", 0.06))
 TOPICS = {
@@ -109,7 +95,7 @@ def simulate(ctx: Context) -> ChannelOutput:
         rng,
         channel="phone",
         entity="calls",
-        header=HEADER,
+        header=COLUMNS,
         files=files,
         key_column="call_id",
         fresh_key=lambda key: key[:-5] + "9" + key[-4:],

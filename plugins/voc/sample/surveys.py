@@ -7,11 +7,11 @@ classified by the lexicon, an empty comment unclassified) and is never answered.
 
 from __future__ import annotations
 
+from voc.channels.surveys import COLUMNS  # the export format is defined once, by its reader
 from voc.sample import clock, texts
 from voc.sample.faults import write_csv_exports
 from voc.sample.model import ChannelOutput, Contact, Context, Rating
 
-HEADER = ("response_id", "submitted_at", "contact_channel", "contact_ref", "csat", "nps", "comment", "language")
 RATED_SHARE = 0.11
 CSAT_WEIGHTS = {  # (complaint, responded) -> weights of 1..5
     (True, False): (45, 30, 15, 7, 3),
@@ -73,7 +73,7 @@ def simulate(ctx: Context, rated: list[Contact]) -> ChannelOutput:
         rng,
         channel="surveys",
         entity="responses",
-        header=HEADER,
+        header=COLUMNS,
         files=files,
         key_column="response_id",
         fresh_key=lambda key: f"SR-9{key[-5:]}",
