@@ -94,7 +94,13 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
                 profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
             ),
             execution_config=ExecutionConfig(dbt_executable_path=dbt_executable()),
-            render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.AFTER_EACH, emit_datasets=False),
+            render_config=RenderConfig(
+                load_method=LoadMode.DBT_MANIFEST,
+                test_behavior=TestBehavior.AFTER_EACH,
+                # tests over several models (relationships, reconciliation) run once all their parents are built
+                should_detach_multiple_parents_tests=True,
+                emit_datasets=False,
+            ),
         )
 
         @task(outlets=[MARTS])
