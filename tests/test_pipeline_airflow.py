@@ -68,3 +68,24 @@ def test_broken_mart_row_fails_the_gate_and_no_report_is_written(settings, wareh
                 (responded, channel, month),
             )
             conn.commit()
+
+
+def test_no_secret_or_personal_data_in_xcom_or_task_logs(settings, warehouse, ground_truth):
+    """After the demo runs: the warehouse password and the sample's caller numbers appear in no XCom and no log."""
+    import csv
+    import os
+    import sqlite3
+
+    password = warehouse.connection_info(settings).password
+    phone_file = sorted((settings.sample_dir / "phone").glob("calls_*.csv"))[0]
+    with open(phone_file, encoding="utf-8", errors="replace") as handle:
+        callers = [row["caller_number"] for row in csv.DictReader(handle) if row.get("caller_number")][:20]
+    assert password and callers
+    secrets = [password, *callers]
+    database = os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].removeprefix("sqlite:///")
+    with sqlite3.connect(database) as conn:
+        xcoms = [str(value) for (value,) in conn.execute("select value from xcom")]
+    assert xcoms, "the demo left no XCom to inspect"
+    logs = [path.read_text(errors="replace") for path in (settings.home / "airflow").rglob("*.log")]
+    for text in xcoms + logs:
+        assert not any(secret in text for secret in secrets)

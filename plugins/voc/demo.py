@@ -111,10 +111,10 @@ def _print_figures(settings: Settings, month: date, truth: dict) -> None:
             (month,),
         ).fetchall()
     expected = {row["channel"]: row for row in truth["kpis"] if row["month"] == month.strftime("%Y-%m")}
-    _say(f"\n{month:%B %Y}: complaints and complaints responded within 24 h, per channel (mart | sample ground truth)")
-    _say(f"{'channel':10s} {'complaints':>10s} {'within 24 h':>12s} {'rate':>7s}   {'truth':>11s}")
+    _say(f"\n{month:%B %Y}, per channel: the KPI mart beside the sample's ground truth")
+    _say(f"{'channel':10s} {'complaints':>10s} {'responded within 24 h':>22s} {'rate':>6s}  |  {'truth':>10s} {'truth':>6s}")
     for channel, complaints, within_24h, rate in rows:
         want = expected.get(channel, {})
         shown_rate = f"{rate:.0%}" if rate is not None else "—"
-        _say(f"{channel:10s} {complaints:10d} {within_24h:12d} {shown_rate:>7s}   "
-             f"{want.get('complaints', '?'):>5} {want.get('complaints_responded_within_24h', '?'):>5}")
+        _say(f"{channel:10s} {complaints:10d} {within_24h:22d} {shown_rate:>6s}  |  "
+             f"{want.get('complaints', '?'):>10} {want.get('complaints_responded_within_24h', '?'):>6}")

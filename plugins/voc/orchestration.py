@@ -38,7 +38,7 @@ def build_ingest_dag(channel: Channel, doc_md: str | None = None) -> DAG:
         doc_md=doc_md,
     ) as dag:
 
-        @task(outlets=[raw_asset(channel.name)])
+        @task(outlets=[raw_asset(channel.name)], multiple_outputs=False)
         def land(run_id: str | None = None) -> dict:
             """Land every new page; returns counts and the cursor (no payloads) for XCom."""
             from voc import warehouse
@@ -132,7 +132,7 @@ def build_publish_dag(doc_md: str | None = None) -> DAG:
         doc_md=doc_md,
     ) as dag:
 
-        @task(retries=0)  # a failed gate is a finding, not a glitch: never retried
+        @task(retries=0, multiple_outputs=False)  # a failed gate is a finding, not a glitch: never retried
         def check_quality(data_interval_start=None, data_interval_end=None, run_id: str | None = None) -> dict:
             """Run the Great Expectations gate; fails naming the failed expectations. Returns the summary."""
             from voc.quality import run_gate
