@@ -27,7 +27,7 @@ demo: setup
 test: env
 	@$(RUN) pytest
 
-bench: setup
+bench: env
 	@$(RUN) python bench/bench_landing.py
 
 airflow-ui: setup
