@@ -4,11 +4,12 @@
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: help env setup demo test bench airflow-ui docs warehouse-url clean
+.PHONY: help env setup demo test lint bench airflow-ui warehouse-url clean
 
 help:
 	@echo "make demo         set up, then run every DAG through Airflow on the sample data and print the report path"
 	@echo "make test         set up, then run the test suite"
+	@echo "make lint         ruff: lint and format check"
 	@echo "make bench        landing benchmark (see BENCHMARKS.md)"
 	@echo "make airflow-ui   Airflow's UI on http://localhost:8080 (airflow standalone) for the demo's DAGs"
 	@echo "make warehouse-url  the embedded warehouse's DSN (psql, BI tools)"
@@ -26,6 +27,10 @@ demo: setup
 
 test: env
 	@$(RUN) pytest
+
+lint: env
+	@$(RUN) ruff check plugins dags tests bench
+	@$(RUN) ruff format --check plugins dags tests bench
 
 bench: env
 	@$(RUN) python bench/bench_landing.py

@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -41,7 +41,7 @@ def main() -> int:
     settings = get_settings()
     warehouse.ensure_running(settings)
     try:
-        generate(settings.sample_dir, seed=1, end=datetime(2026, 11, 20, tzinfo=timezone.utc), scale=args.scale)
+        generate(settings.sample_dir, seed=1, end=datetime(2026, 11, 20, tzinfo=UTC), scale=args.scale)
         pages = {name: [] for name in REGISTRY}
         for name, channel in REGISTRY.items():
             cursor = None
@@ -61,8 +61,10 @@ def main() -> int:
             for channel in REGISTRY.values():
                 for table in channel.entities.values():
                     conn.execute(f"drop table if exists raw.{table}")
-            conn.execute("drop table if exists raw.quarantine; drop table if exists audit.channel_cursors; "
-                         "drop table if exists audit.landing_batches; drop table if exists public.copy_baseline")
+            conn.execute(
+                "drop table if exists raw.quarantine; drop table if exists audit.channel_cursors; "
+                "drop table if exists audit.landing_batches; drop table if exists public.copy_baseline"
+            )
             conn.commit()
 
         results = {"landing_end_to_end": [], "landing_write_path": [], "plain_copy": []}
@@ -81,7 +83,7 @@ def main() -> int:
                 started = time.perf_counter()
                 for name, channel in REGISTRY.items():
                     batch, size, cursor_before = [], 0, None
-                    for cursor, page in pages[name]:
+                    for _, page in pages[name]:
                         batch.append(page)
                         size += len(page.records) + len(page.rejected)
                         if size >= BATCH_RECORDS:

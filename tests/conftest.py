@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ for _key, _value in airflow_env.airflow_env(get_settings()).items():
 
 # The sample every test sees: fixed seed and end, so figures are reproducible.
 SAMPLE_SEED = 7
-SAMPLE_END = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+SAMPLE_END = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,12 @@ from voc.cli import main
 
 def test_sample_writes_the_drop_folder_and_ground_truth(tmp_path, capsys):
     out = tmp_path / "drop"
-    assert main(["sample", "--out", str(out), "--seed", "3", "--end", "2026-10-15T10:00:00+00:00", "--months", "1", "--scale", "0.2"]) == 0
+    assert (
+        main(
+            ["sample", "--out", str(out), "--seed", "3", "--end", "2026-10-15T10:00:00+00:00", "--months", "1", "--scale", "0.2"]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     truth = json.loads((out / "ground_truth.json").read_text())
     assert truth["seed"] == 3 and truth["start"].startswith("2026-09-01")

@@ -11,13 +11,13 @@ def _mart_rows(warehouse, settings) -> dict[tuple[str, str], dict]:
     with warehouse.connect(settings) as conn:
         cur = conn.execute(
             f"""
-            select channel, to_char(month_start_date, 'YYYY-MM') as month, {', '.join(COUNTS)}, csat, nps,
+            select channel, to_char(month_start_date, 'YYYY-MM') as month, {", ".join(COUNTS)}, csat, nps,
                    response_rate, responded_within_24h_rate
             from marts.kpi_channel_monthly
             """
         )
         names = [column.name for column in cur.description]
-        return {(row[0], row[1]): dict(zip(names, row)) for row in cur.fetchall()}
+        return {(row[0], row[1]): dict(zip(names, row, strict=True)) for row in cur.fetchall()}
 
 
 def _close(actual, expected) -> bool:
@@ -41,10 +41,14 @@ def test_kpi_mart_equals_ground_truth(built_warehouse, warehouse, ground_truth):
             continue
         for column in COUNTS:
             if actual[column] != expected[column]:
-                differences.append(f"{expected['channel']} {expected['month']} {column}: mart {actual[column]} != truth {expected[column]}")
+                differences.append(
+                    f"{expected['channel']} {expected['month']} {column}: mart {actual[column]} != truth {expected[column]}"
+                )
         for column in ("csat", "nps"):
             if not _close(actual[column], expected[column]):
-                differences.append(f"{expected['channel']} {expected['month']} {column}: mart {actual[column]} != truth {expected[column]}")
+                differences.append(
+                    f"{expected['channel']} {expected['month']} {column}: mart {actual[column]} != truth {expected[column]}"
+                )
     assert not differences, "\n".join(differences)
 
 

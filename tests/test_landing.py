@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from voc.channels import REGISTRY
 from voc.landing import land_channel, read_cursor
 
@@ -72,9 +71,12 @@ def test_cursor_resumes_after_the_last_landed_file(warehouse, settings, ground_t
     for path in files[:half]:
         shutil.copy(path, drop / "phone" / path.name)
     isolated = Settings(
-        project_root=settings.project_root, home=settings.home,
+        project_root=settings.project_root,
+        home=settings.home,
         warehouse_url=info.url.rsplit("/", 1)[0] + "/resume_check",
-        sample_dir=drop, reports_dir=tmp_path, timezone=settings.timezone,
+        sample_dir=drop,
+        reports_dir=tmp_path,
+        timezone=settings.timezone,
     )
     warehouse.bootstrap(isolated)
     first = land_channel("phone", isolated)

@@ -9,7 +9,6 @@ from datetime import date
 
 import pendulum
 import pytest
-
 from voc.demo import DemoRunFailed, load_dags, run_dag, run_demo
 
 

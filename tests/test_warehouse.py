@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from voc.cli import main
 
 
@@ -21,7 +20,9 @@ def test_warehouse_url_works_with_psql_over_tcp(warehouse, settings, capsys):
         from voc.warehouse import _bin_dir
 
         psql = str(_bin_dir() / "psql")
-    result = subprocess.run([psql, dsn, "-Atc", "select inet_server_addr()::text, current_database()"], capture_output=True, text=True)
+    result = subprocess.run(
+        [psql, dsn, "-Atc", "select inet_server_addr()::text, current_database()"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "127.0.0.1/32|voc"
 
@@ -44,20 +45,26 @@ def test_ensure_running_is_idempotent(warehouse, settings):
 
 
 def test_configured_url_is_used_instead_of_embedded(settings, monkeypatch):
-    from voc.settings import get_settings
     from voc import warehouse as wh
+    from voc.settings import get_settings
 
     monkeypatch.setenv("VOC_WAREHOUSE_URL", "postgresql://someone:s%40cret@db.example.internal:6543/quality")
     configured = get_settings()
     info = wh.connection_info(configured)
-    assert (info.host, info.port, info.user, info.password, info.database) == ("db.example.internal", 6543, "someone", "s@cret", "quality")
+    assert (info.host, info.port, info.user, info.password, info.database) == (
+        "db.example.internal",
+        6543,
+        "someone",
+        "s@cret",
+        "quality",
+    )
     assert not wh.is_embedded(configured)
     assert wh.sqlalchemy_url(configured).startswith("postgresql+psycopg2://")
 
 
 def test_unreachable_warehouse_error_says_what_to_do(settings, monkeypatch):
-    from voc.settings import get_settings
     from voc import warehouse as wh
+    from voc.settings import get_settings
 
     monkeypatch.setenv("VOC_WAREHOUSE_URL", "postgresql://u:p@127.0.0.1:1/none")
     with pytest.raises(wh.WarehouseError, match="VOC_WAREHOUSE_URL"):

@@ -1,12 +1,12 @@
 """`voc`: the platform's command line.
 
-    voc warehouse start|stop|status|url|env   the embedded PostgreSQL (or the configured one)
-    voc sample [--seed N] [--end ISO] [--scale X]   write the sample drop folder and its ground truth
-    voc land [CHANNEL ...] [--from-start]     land channels into raw (all by default)
-    voc dbt ARGS...                           run dbt with the warehouse's profile
-    voc setup                                 warehouse, Airflow metadata database, dbt manifest
-    voc airflow-env                           exports for the airflow CLI (eval "$(voc airflow-env)")
-    voc demo                                  the whole pipeline through Airflow on the sample data
+voc warehouse start|stop|status|url|env   the embedded PostgreSQL (or the configured one)
+voc sample [--seed N] [--end ISO] [--scale X]   write the sample drop folder and its ground truth
+voc land [CHANNEL ...] [--from-start]     land channels into raw (all by default)
+voc dbt ARGS...                           run dbt with the warehouse's profile
+voc setup                                 warehouse, Airflow metadata database, dbt manifest
+voc airflow-env                           exports for the airflow CLI (eval "$(voc airflow-env)")
+voc demo                                  the whole pipeline through Airflow on the sample data
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import os
 import shlex
 import sys
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 
 from voc.settings import get_settings
 
@@ -52,9 +53,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
     out_dir = args.out or settings.sample_dir
     end = datetime.fromisoformat(args.end) if args.end else None
     if end is not None and end.tzinfo is None:
-        end = end.replace(tzinfo=timezone.utc)
-    truth = generate(out_dir, seed=args.seed, end=end, months=args.months, scale=args.scale, timezone=settings.timezone, progress=_say)
-    _say(f"sample written to {out_dir} ({len(truth['malformed'])} malformed records injected); ground truth: {out_dir}/ground_truth.json")
+        end = end.replace(tzinfo=UTC)
+    truth = generate(
+        out_dir, seed=args.seed, end=end, months=args.months, scale=args.scale, timezone=settings.timezone, progress=_say
+    )
+    _say(
+        f"sample written to {out_dir} ({len(truth['malformed'])} malformed records injected); ground truth: {out_dir}/ground_truth.json"
+    )
     return 0
 
 
@@ -129,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--end", help="ISO timestamp the sample ends at (default: now, to the hour)")
     p.add_argument("--months", type=int, default=3, help="complete months before the current one (default 3)")
     p.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1.0 = about 60 contacts a day)")
-    p.add_argument("--out", type=lambda value: __import__("pathlib").Path(value), help="folder (default: $VOC_SAMPLE_DIR)")
+    p.add_argument("--out", type=Path, help="folder (default: $VOC_SAMPLE_DIR)")
     p.set_defaults(func=cmd_sample)
 
     p = sub.add_parser("land", help="land channels into the raw schema")
@@ -145,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("setup", help="start the warehouse, parse the dbt project, migrate Airflow's database")
     p.set_defaults(func=cmd_setup)
 
-    p = sub.add_parser("airflow-env", help="shell exports for running the airflow CLI on this project (eval \"$(voc airflow-env)\")")
+    p = sub.add_parser(
+        "airflow-env", help='shell exports for running the airflow CLI on this project (eval "$(voc airflow-env)")'
+    )
     p.set_defaults(func=cmd_airflow_env)
 
     p = sub.add_parser("demo", help="run the whole pipeline through Airflow on the sample data")

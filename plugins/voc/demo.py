@@ -42,7 +42,9 @@ def run_dag(dag, **kwargs):
     state = str(run.state)
     if not state.endswith("success"):
         failed = [ti.task_id for ti in run.get_task_instances() if str(ti.state).endswith(("failed", "upstream_failed"))]
-        raise DemoRunFailed(f"DAG {dag.dag_id} run {run.run_id} ended {state}; failed tasks: {', '.join(failed) or 'none recorded'}")
+        raise DemoRunFailed(
+            f"DAG {dag.dag_id} run {run.run_id} ended {state}; failed tasks: {', '.join(failed) or 'none recorded'}"
+        )
     _say(f"[demo] {dag.dag_id}: {state} in {time.monotonic() - started:.1f}s")
     return run
 
@@ -116,5 +118,7 @@ def _print_figures(settings: Settings, month: date, truth: dict) -> None:
     for channel, complaints, within_24h, rate in rows:
         want = expected.get(channel, {})
         shown_rate = f"{rate:.0%}" if rate is not None else "—"
-        _say(f"{channel:10s} {complaints:10d} {within_24h:22d} {shown_rate:>6s}  |  "
-             f"{want.get('complaints', '?'):>10} {want.get('complaints_responded_within_24h', '?'):>6}")
+        _say(
+            f"{channel:10s} {complaints:10d} {within_24h:22d} {shown_rate:>6s}  |  "
+            f"{want.get('complaints', '?'):>10} {want.get('complaints_responded_within_24h', '?'):>6}"
+        )

@@ -99,8 +99,14 @@ class LandingSummary:
 
     def as_dict(self) -> dict:
         return {
-            "channel": self.channel, "pages": self.pages, "received": self.received, "inserted": self.inserted,
-            "updated": self.updated, "rejected": self.rejected, "quarantined": self.quarantined, "cursor": self.cursor,
+            "channel": self.channel,
+            "pages": self.pages,
+            "received": self.received,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "rejected": self.rejected,
+            "quarantined": self.quarantined,
+            "cursor": self.cursor,
             "inserted_by_table": dict(self.by_table),
         }
 
@@ -130,7 +136,9 @@ def _payload_json(record: RawRecord) -> str | None:
     return None if "\\u0000" in text else text
 
 
-def _upsert(cur: psycopg.Cursor, table: str, rows: list[tuple[str, str, str]], batch_id: uuid.UUID, cursor_value: str | None) -> tuple[int, int]:
+def _upsert(
+    cur: psycopg.Cursor, table: str, rows: list[tuple[str, str, str]], batch_id: uuid.UUID, cursor_value: str | None
+) -> tuple[int, int]:
     """New keys are COPYed straight into the raw table; known keys are updated only where the payload changed.
 
     Returns (inserted, updated). The advisory lock serialises writers of one table, so the key lookup stays true.
@@ -145,7 +153,9 @@ def _upsert(cur: psycopg.Cursor, table: str, rows: list[tuple[str, str, str]], b
                 copy.write_row((key, payload, source_ref, batch_id, cursor_value))
     if len(new_rows) == len(rows):
         return len(new_rows), 0
-    cur.execute("create temp table if not exists landing_rows (record_key text, payload jsonb, source_ref text) on commit delete rows")
+    cur.execute(
+        "create temp table if not exists landing_rows (record_key text, payload jsonb, source_ref text) on commit delete rows"
+    )
     with cur.copy("copy landing_rows (record_key, payload, source_ref) from stdin") as copy:
         for row in rows:
             if row[0] in known:
@@ -169,7 +179,9 @@ def _upsert(cur: psycopg.Cursor, table: str, rows: list[tuple[str, str, str]], b
     return len(new_rows), updated
 
 
-def land_pages(conn: psycopg.Connection, channel: Channel, pages: list[Page], cursor_before: str | None, run_id: str | None = None) -> LandingSummary:
+def land_pages(
+    conn: psycopg.Connection, channel: Channel, pages: list[Page], cursor_before: str | None, run_id: str | None = None
+) -> LandingSummary:
     """Write consecutive pages and the last one's cursor in one transaction."""
     cursor_after = pages[-1].cursor
     records = [record for page in pages for record in page.records]
@@ -180,11 +192,19 @@ def land_pages(conn: psycopg.Connection, channel: Channel, pages: list[Page], cu
     rows_by_table: dict[str, dict[str, tuple[str, str, str]]] = defaultdict(dict)
     for record in records:
         if record.entity not in channel.entities:
-            raise ValueError(f"channel {channel.name} returned entity {record.entity!r} at {record.source_ref}; known: {sorted(channel.entities)}")
+            raise ValueError(
+                f"channel {channel.name} returned entity {record.entity!r} at {record.source_ref}; known: {sorted(channel.entities)}"
+            )
         payload = _payload_json(record)
         if payload is None:
-            rejected.append(Rejected(record.entity, record.source_ref, "payload contains a NUL character (jsonb cannot store it)",
-                                     json.dumps(record.payload).encode()))
+            rejected.append(
+                Rejected(
+                    record.entity,
+                    record.source_ref,
+                    "payload contains a NUL character (jsonb cannot store it)",
+                    json.dumps(record.payload).encode(),
+                )
+            )
             continue
         rows_by_table[channel.entities[record.entity]][record.key] = (record.key, payload, record.source_ref)
     summary.rejected = len(rejected)
@@ -205,7 +225,15 @@ def land_pages(conn: psycopg.Connection, channel: Channel, pages: list[Page], cu
                 values (%s, %s, %s, %s, %s, %s, %s)
                 on conflict (channel, source_ref, original_sha256) do nothing
                 """,
-                (channel.name, item.entity, item.source_ref, item.reason, item.original, hashlib.sha256(item.original).hexdigest(), batch_id),
+                (
+                    channel.name,
+                    item.entity,
+                    item.source_ref,
+                    item.reason,
+                    item.original,
+                    hashlib.sha256(item.original).hexdigest(),
+                    batch_id,
+                ),
             )
             summary.quarantined += cur.rowcount
         cur.execute(
@@ -214,8 +242,20 @@ def land_pages(conn: psycopg.Connection, channel: Channel, pages: list[Page], cu
                 records_inserted, records_updated, records_rejected, records_quarantined, started_at)
             values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
             """,
-            (batch_id, channel.name, run_id, len(pages), cursor_before, cursor_after, summary.received, summary.inserted, summary.updated,
-             summary.rejected, summary.quarantined, started_at),
+            (
+                batch_id,
+                channel.name,
+                run_id,
+                len(pages),
+                cursor_before,
+                cursor_after,
+                summary.received,
+                summary.inserted,
+                summary.updated,
+                summary.rejected,
+                summary.quarantined,
+                started_at,
+            ),
         )
         cur.execute(
             """

@@ -110,7 +110,7 @@ def run_gate(
     if not run_id:
         raise ValueError("run_gate needs a run_id (the identity the report and the evidence are stamped with)")
     period = _period(period_start, period_end)
-    checked_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    checked_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with warnings.catch_warnings():
         # GX and its dependencies warn about their own deprecations on import and on every load; not our findings.
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -152,19 +152,29 @@ def run_gate(
     for suite in suites:
         log.info(
             "quality gate %s: suite %s %s (%d/%d expectations passed)",
-            run_id, suite["name"], "passed" if suite["success"] else "FAILED",
-            suite["successful_expectations"], suite["evaluated_expectations"],
+            run_id,
+            suite["name"],
+            "passed" if suite["success"] else "FAILED",
+            suite["successful_expectations"],
+            suite["evaluated_expectations"],
         )
     if not summary["success"]:
         log.error("%s", failure_message(summary))
         raise QualityGateFailed(summary)
-    log.info("quality gate %s passed: %d expectations; Data Docs at %s", run_id, summary["evaluated_expectations"], summary["data_docs_index"])
+    log.info(
+        "quality gate %s passed: %d expectations; Data Docs at %s",
+        run_id,
+        summary["evaluated_expectations"],
+        summary["data_docs_index"],
+    )
     return summary
 
 
 def failure_message(summary: dict) -> str:
     """One line per failed expectation: suite, expectation type, column or query, observed value."""
-    lines = [f"quality gate failed for run {summary.get('run_id')}: {summary.get('failed_expectations', 0)} expectation(s) failed"]
+    lines = [
+        f"quality gate failed for run {summary.get('run_id')}: {summary.get('failed_expectations', 0)} expectation(s) failed"
+    ]
     for suite in summary.get("suites", []):
         for failure in suite.get("failed_expectations", []):
             lines.append(f"- {suite['name']}: {_describe_failure(failure)}")
@@ -225,9 +235,7 @@ def _summarise_suite(settings: Settings, validation_result, validation_definitio
     statistics = validation_result.statistics or {}
     table = _table_of(validation_definition)
     failures = [
-        _failure(expectation_result)
-        for expectation_result in validation_result.results
-        if not expectation_result.success
+        _failure(expectation_result) for expectation_result in validation_result.results if not expectation_result.success
     ]
     failures = _with_unexpected_rows(settings, failures, table)
     return {
@@ -286,7 +294,9 @@ def _with_unexpected_rows(settings: Settings, failures: list[_FailedExpectation]
                 with conn.cursor() as cursor:
                     cursor.execute(failure.query.format(batch=table))
                     columns = [column.name for column in cursor.description or []]
-                    fetched[id(failure)] = [dict(zip(columns, row)) for row in cursor.fetchmany(_MAX_ROWS_IN_SUMMARY)]
+                    fetched[id(failure)] = [
+                        dict(zip(columns, row, strict=True)) for row in cursor.fetchmany(_MAX_ROWS_IN_SUMMARY)
+                    ]
     except Exception as exc:  # the rows are a courtesy for the reader; the failures stand without them
         log.warning("could not fetch the rows of the failed reconciliation queries: %s", _first_line(exc))
     return [replace(f, unexpected_rows=fetched[id(f)]) if id(f) in fetched else f for f in failures]

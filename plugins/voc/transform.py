@@ -42,8 +42,11 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = 
     """Run `dbt <args>` in the project folder; raise DbtError naming what failed."""
     settings = settings or get_settings()
     result = subprocess.run(
-        [dbt_executable(), *args], cwd=settings.dbt_project_dir, env=os.environ | (env or dbt_env(settings)),
-        capture_output=True, text=True,
+        [dbt_executable(), *args],
+        cwd=settings.dbt_project_dir,
+        env=os.environ | (env or dbt_env(settings)),
+        capture_output=True,
+        text=True,
     )
     if not quiet or result.returncode != 0:
         sys.stdout.write(result.stdout)
@@ -60,9 +63,16 @@ def parse(settings: Settings | None = None) -> Path:
         env = dbt_env(settings)
     except warehouse.WarehouseError:
         # `dbt parse` never connects: placeholders let it run before the warehouse was ever started
-        env = {"VOC_PG_HOST": "127.0.0.1", "VOC_PG_PORT": "5432", "VOC_PG_USER": "voc", "VOC_PG_PASSWORD": "",
-               "VOC_PG_DATABASE": "voc", "VOC_TIMEZONE": settings.timezone, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-               "DBT_PROFILES_DIR": str(settings.dbt_project_dir)}
+        env = {
+            "VOC_PG_HOST": "127.0.0.1",
+            "VOC_PG_PORT": "5432",
+            "VOC_PG_USER": "voc",
+            "VOC_PG_PASSWORD": "",
+            "VOC_PG_DATABASE": "voc",
+            "VOC_TIMEZONE": settings.timezone,
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "DBT_PROFILES_DIR": str(settings.dbt_project_dir),
+        }
     run_dbt(["parse", "--quiet"], settings, quiet=True, env=env)
     return manifest_path(settings)
 

@@ -144,7 +144,13 @@ def libpq_env(settings: Settings | None = None) -> dict[str, str]:
         "VOC_PG_PASSWORD": info.password,
         "VOC_PG_DATABASE": info.database,
     }
-    env |= {"PGHOST": info.host, "PGPORT": str(info.port), "PGUSER": info.user, "PGPASSWORD": info.password, "PGDATABASE": info.database}
+    env |= {
+        "PGHOST": info.host,
+        "PGPORT": str(info.port),
+        "PGUSER": info.user,
+        "PGPASSWORD": info.password,
+        "PGDATABASE": info.database,
+    }
     return env
 
 
@@ -157,7 +163,9 @@ def connect(settings: Settings | None = None, **kwargs) -> psycopg.Connection:
         )
     except psycopg.OperationalError as exc:
         hint = "run `voc warehouse start`" if is_embedded(settings) else "check VOC_WAREHOUSE_URL"
-        raise WarehouseError(f"cannot connect to the warehouse at {info.host}:{info.port}/{info.database}: {exc}; {hint}") from exc
+        raise WarehouseError(
+            f"cannot connect to the warehouse at {info.host}:{info.port}/{info.database}: {exc}; {hint}"
+        ) from exc
 
 
 @contextmanager
@@ -181,7 +189,6 @@ def _server_user() -> str | None:
 
 def _prepare_for_system_user(pgdata: Path) -> None:
     """As root: create the system user and let it reach the binaries and own the data folder."""
-    import pwd
     import warnings
 
     with warnings.catch_warnings():
@@ -196,7 +203,6 @@ def _prepare_for_system_user(pgdata: Path) -> None:
     ensure_folder_permissions(bin_dir.parent / "lib", stat.S_IRGRP | stat.S_IROTH)
     os.chown(pgdata, entry.pw_uid, entry.pw_gid)
     os.chown(pgdata.parent, entry.pw_uid, entry.pw_gid)
-    assert pwd.getpwnam(_SYSTEM_USER)
 
 
 def _run(args: list[str], what: str) -> str:
@@ -235,8 +241,17 @@ def _initdb(settings: Settings) -> Connection:
     try:
         log.info("initialising the embedded warehouse in %s", pgdata)
         _run(
-            [str(_bin_dir() / "initdb"), "-D", str(pgdata), "-U", info.user, f"--pwfile={pwfile}", "--auth=scram-sha-256",
-             "--encoding=UTF8", "--locale=C.UTF-8"],
+            [
+                str(_bin_dir() / "initdb"),
+                "-D",
+                str(pgdata),
+                "-U",
+                info.user,
+                f"--pwfile={pwfile}",
+                "--auth=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ],
             "initdb",
         )
     finally:
@@ -266,11 +281,23 @@ def ensure_running(settings: Settings | None = None) -> str:
             if not _pg_is_running(pgdata):
                 log.info("starting the embedded warehouse on %s:%s", info.host, info.port)
                 _run(
-                    [str(_bin_dir() / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(pgdata), "-l", str(settings.warehouse_dir / "postgres.log")],
+                    [
+                        str(_bin_dir() / "pg_ctl"),
+                        "start",
+                        "-w",
+                        "-t",
+                        "60",
+                        "-D",
+                        str(pgdata),
+                        "-l",
+                        str(settings.warehouse_dir / "postgres.log"),
+                    ],
                     f"starting PostgreSQL (see {settings.warehouse_dir / 'postgres.log'})",
                 )
             if fresh:
-                with psycopg.connect(host=info.host, port=info.port, user=info.user, password=info.password, dbname="postgres", autocommit=True) as conn:
+                with psycopg.connect(
+                    host=info.host, port=info.port, user=info.user, password=info.password, dbname="postgres", autocommit=True
+                ) as conn:
                     conn.execute(f'create database "{info.database}" owner "{info.user}"')
             bootstrap(settings)
     else:

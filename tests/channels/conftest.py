@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from voc.channels.base import Channel, Page
 from voc.settings import Settings
 

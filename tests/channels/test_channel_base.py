@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from voc.channels.base import json_error, natural_key, next_file, unstorable, utf8_error
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from voc.channels import REGISTRY, get_channel
 from voc.channels.base import Page
 from voc.settings import Settings
@@ -110,9 +109,7 @@ EXPECTED: dict[str, list[FileUnits]] = {
             ],
             [("tweets", "twitter/mentions/page_00001.json#2", "tweet has no author_id")],
         ),
-        FileUnits(
-            "mentions/page_00002.json", [], [("tweets", "twitter/mentions/page_00002.json", "truncated JSON")]
-        ),
+        FileUnits("mentions/page_00002.json", [], [("tweets", "twitter/mentions/page_00002.json", "truncated JSON")]),
         FileUnits(
             "timeline/page_00001.json",
             [
@@ -193,9 +190,7 @@ EXPECTED: dict[str, list[FileUnits]] = {
             ],
             [("events", "cases/case_events_2026-08-03.csv:4", "expected 9 columns, found 5")],
         ),
-        FileUnits(
-            "case_events_2026-08-04.csv", [], [("events", "cases/case_events_2026-08-04.csv", "empty file")]
-        ),
+        FileUnits("case_events_2026-08-04.csv", [], [("events", "cases/case_events_2026-08-04.csv", "empty file")]),
         FileUnits("case_events_2026-08-05.csv"),
     ],
 }

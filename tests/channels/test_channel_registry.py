@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from voc.channels import REGISTRY, cases, chat, facebook, get_channel, mail, phone, surveys, twitter, web
 
 SOURCES_MD = Path(__file__).resolve().parents[2] / "docs" / "sources.md"

@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from voc import warehouse
 from voc.quality import CHECKPOINT_NAME, QualityGateError, QualityGateFailed, run_gate
 
@@ -90,8 +89,10 @@ def test_a_broken_kpi_row_fails_the_gate_naming_the_expectation(built_warehouse)
     kpi = _suite(summary, "kpi_channel_monthly")
     assert kpi["success"] is False
     nested = [
-        f for f in kpi["failed_expectations"]
-        if f["expectation_type"] == "expect_column_pair_values_a_to_be_greater_than_b" and f["column"] == "complaints, complaints_responded"
+        f
+        for f in kpi["failed_expectations"]
+        if f["expectation_type"] == "expect_column_pair_values_a_to_be_greater_than_b"
+        and f["column"] == "complaints, complaints_responded"
     ]
     assert len(nested) == 1
     assert nested[0]["observed_value"]["unexpected_count"] == 1
@@ -116,7 +117,9 @@ def test_a_lost_interaction_fails_reconciliation_naming_the_raw_table(built_ware
         saved_rows = cursor.fetchall()
         assert saved_rows
         try:
-            conn.execute("delete from marts.fct_interactions where channel = 'phone' and source_record_key = %s", (source_record_key,))
+            conn.execute(
+                "delete from marts.fct_interactions where channel = 'phone' and source_record_key = %s", (source_record_key,)
+            )
             with pytest.raises(QualityGateFailed) as failure:
                 run_gate(built_warehouse, run_id="test-gate-lost-interaction")
         finally:
@@ -150,7 +153,7 @@ def test_a_lost_interaction_fails_reconciliation_naming_the_raw_table(built_ware
     text = json.dumps(summary) + message
     assert source_record_key not in text
     for row in saved_rows:
-        interaction_text = dict(zip(columns, row)).get("interaction_text")
+        interaction_text = dict(zip(columns, row, strict=True)).get("interaction_text")
         if interaction_text:
             assert interaction_text not in text
 

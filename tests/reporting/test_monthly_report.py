@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from voc import warehouse
 from voc.quality import run_gate
 from voc.reporting import ReportError, ReportRefused, render_monthly_report, report_path
 from voc.reporting.monthly import FORMATTERS, KPI_COLUMNS, mart_value_text
 
-GENERATED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December"]
+GENERATED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 class _ReportPage(HTMLParser):
@@ -100,7 +111,7 @@ def _mart_rows(settings, month_start: date) -> dict[str, dict]:
             (month_start,),
         )
         names = [column.name for column in cursor.description]
-        return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
 def test_report_shows_every_channel_with_the_mart_values(report_settings, gate, month):
@@ -135,7 +146,9 @@ def test_report_shows_every_channel_with_the_mart_values(report_settings, gate, 
 
 def test_report_is_rewritten_in_place(report_settings, gate, month):
     first = render_monthly_report(report_settings, month=month, gate=gate, run_id="test-report-first", generated_at=GENERATED_AT)
-    second = render_monthly_report(report_settings, month=month.replace(day=15), gate=gate, run_id="test-report-second", generated_at=GENERATED_AT)
+    second = render_monthly_report(
+        report_settings, month=month.replace(day=15), gate=gate, run_id="test-report-second", generated_at=GENERATED_AT
+    )
     assert first == second
     html = second.read_text(encoding="utf-8")
     assert "test-report-second" in html and "test-report-first" not in html
@@ -152,17 +165,23 @@ def test_report_is_rewritten_in_place(report_settings, gate, month):
 )
 def test_report_refuses_when_the_gate_did_not_pass_and_writes_nothing(report_settings, gate, month, failed_gate):
     with pytest.raises(ReportRefused, match="did not pass"):
-        render_monthly_report(report_settings, month=month, gate=failed_gate, run_id="test-report-refused", generated_at=GENERATED_AT)
+        render_monthly_report(
+            report_settings, month=month, gate=failed_gate, run_id="test-report-refused", generated_at=GENERATED_AT
+        )
     assert not report_settings.reports_dir.exists()
 
 
 def test_report_of_a_month_without_data_is_an_error_and_writes_nothing(report_settings, gate):
     with pytest.raises(ReportError, match="no rows for 2001-01"):
-        render_monthly_report(report_settings, month=date(2001, 1, 1), gate=gate, run_id="test-report-empty", generated_at=GENERATED_AT)
+        render_monthly_report(
+            report_settings, month=date(2001, 1, 1), gate=gate, run_id="test-report-empty", generated_at=GENERATED_AT
+        )
     assert not report_settings.reports_dir.exists()
 
 
 def test_report_needs_an_aware_generation_time(report_settings, gate, month):
     with pytest.raises(ValueError, match="timezone-aware"):
-        render_monthly_report(report_settings, month=month, gate=gate, run_id="test-report-naive", generated_at=datetime(2026, 11, 20, 9, 30))
+        render_monthly_report(
+            report_settings, month=month, gate=gate, run_id="test-report-naive", generated_at=datetime(2026, 11, 20, 9, 30)
+        )
     assert not report_settings.reports_dir.exists()

@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-
 from voc.sample import generate, texts
 
 SEED = 7
@@ -432,10 +431,7 @@ def test_same_seed_same_bytes_and_another_seed_differs(sample, tmp_path):
     assert again == sample.truth
     other = generate(tmp_path / "other", seed=SEED + 1, end=END)
     assert other["raw_rows"] != sample.truth["raw_rows"]
-    assert (
-        all_files(tmp_path / "other")["phone/calls_2026-09-01.csv"]
-        != all_files(sample.root)["phone/calls_2026-09-01.csv"]
-    )
+    assert all_files(tmp_path / "other")["phone/calls_2026-09-01.csv"] != all_files(sample.root)["phone/calls_2026-09-01.csv"]
 
 
 def test_ground_truth_file_is_what_generate_returned(sample):
@@ -541,9 +537,7 @@ def test_csv_faults_are_what_they_say(sample):
 
 
 def test_truncated_files_are_prefixes_of_a_complete_delivery(sample):
-    whole_files = [
-        item for item in sample.truth["malformed"] if ":" not in item["source_ref"] and "#" not in item["source_ref"]
-    ]
+    whole_files = [item for item in sample.truth["malformed"] if ":" not in item["source_ref"] and "#" not in item["source_ref"]]
     assert {item["channel"] for item in whole_files} == {"chat", "twitter", "facebook"}
     for item in whole_files:
         broken = sample.root / item["source_ref"]
@@ -577,14 +571,10 @@ def test_kpis_follow_from_the_files(sample):
                 "contacts": len(contacts),
                 "complaints": len(complaints),
                 "complaints_responded": len(responded),
-                "complaints_responded_within_24h": sum(
-                    1 for c in responded if c.first_response_at - c.received_at <= DAY_24H
-                ),
+                "complaints_responded_within_24h": sum(1 for c in responded if c.first_response_at - c.received_at <= DAY_24H),
                 "survey_responses": len(ratings),
                 "csat": sum(1 for score in csat if score >= 4) / len(csat) if csat else None,
-                "nps": 100 * (sum(1 for s in nps if s >= 9) - sum(1 for s in nps if s <= 6)) / len(nps)
-                if nps
-                else None,
+                "nps": 100 * (sum(1 for s in nps if s >= 9) - sum(1 for s in nps if s <= 6)) / len(nps) if nps else None,
             }
     for row in sample.truth["kpis"]:
         expected = derived[(row["channel"], row["month"])]
@@ -706,9 +696,7 @@ def test_some_coded_contacts_read_neutral_but_are_complaints(sample):
 def test_one_outage_day_multiplies_negative_mentions(sample):
     spike = date.fromisoformat(sample.truth["mention_spike"]["date"])
     for channel, factor in (("twitter", 8), ("web", 5)):
-        per_day = Counter(
-            c.received_at.astimezone(TZ).date() for c in sample.contacts[channel] if c.contact_type == "complaint"
-        )
+        per_day = Counter(c.received_at.astimezone(TZ).date() for c in sample.contacts[channel] if c.contact_type == "complaint")
         others = [per_day.get(datetime(2026, 8, 1).date() + timedelta(days=n), 0) for n in range(111)]
         others = [count for n, count in enumerate(others) if datetime(2026, 8, 1).date() + timedelta(days=n) != spike]
         assert per_day[spike] >= factor * statistics.mean(others), channel

@@ -171,10 +171,7 @@ def utf8_error(data: bytes, what: str = "") -> str | None:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
         subject = f"{what} is not" if what else "not"
-        return (
-            f"{subject} valid UTF-8 at byte offset {error.start} (0x{data[error.start]:02x}); "
-            "the source must export UTF-8"
-        )
+        return f"{subject} valid UTF-8 at byte offset {error.start} (0x{data[error.start]:02x}); the source must export UTF-8"
     return None
 
 

@@ -21,7 +21,7 @@ import re
 import tempfile
 import textwrap
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,8 +39,18 @@ SOURCE_TABLE = "marts.kpi_channel_monthly"
 BLANK = "—"
 
 MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
 
 # Channel names and response targets come from dim_channel; the figures only from the KPI mart.
@@ -281,7 +291,7 @@ def _chart_svg(rows: list[dict], month_label: str) -> Markup:
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]  # drop the XML declaration and doctype: the SVG is inlined in HTML
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration and doctype: the SVG is inlined in HTML
     title = f"Complaints and complaints responded within 24 h by channel, {month_label}"
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_attribute(title)}" ', 1)
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)  # sized by CSS
@@ -319,7 +329,7 @@ def _render_html(
 
     month_label = f"{MONTH_NAMES[month_start.month - 1]} {month_start.year}"
     last_day = calendar.monthrange(month_start.year, month_start.month)[1]
-    generated_utc = generated_at.astimezone(timezone.utc)
+    generated_utc = generated_at.astimezone(UTC)
     generated_local = generated_at.astimezone(org_zone)
 
     channels = [
@@ -376,8 +386,8 @@ def _format_timestamp(value: Any, org_zone: ZoneInfo) -> str | None:
     except ValueError:
         return str(value)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    utc = moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    utc = moment.astimezone(UTC)
     local = moment.astimezone(org_zone)
     return f"{utc:%Y-%m-%d %H:%M:%S} UTC ({local:%H:%M} {local.tzname()})"
 
@@ -397,7 +407,9 @@ def _href(location: str | None) -> str | None:
 
 def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
     try:
         with handle:
             handle.write(text)

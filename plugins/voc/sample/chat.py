@@ -64,9 +64,7 @@ def simulate(ctx: Context) -> ChannelOutput:
     output.malformed = _add_session_without_id(ctx, rng, by_day, visitors)
     output.files = {path: _export(path, sessions) for path, sessions in by_day.items()}
     faulty = output.malformed[0].source_ref.split("#")[0]
-    retry_of = pick_files(
-        rng, {path: units for path, units in by_day.items() if path != faulty} or by_day, 1, minimum=4
-    )[0]
+    retry_of = pick_files(rng, {path: units for path, units in by_day.items() if path != faulty} or by_day, 1, minimum=4)[0]
     retry = retry_of.removesuffix(".json") + "_retry.json"
     output.files[retry] = truncated(output.files[retry_of], rng.uniform(0.4, 0.8))
     output.malformed.append(Malformed("chat", "sessions", retry, f"truncated JSON: a partial copy of {retry_of}"))
@@ -89,9 +87,7 @@ def _session(ctx: Context, rng: random.Random, received_at: datetime, visitors: 
     if handled and rng.random() < UNDERSTATED_SHARE:
         topic, text_topic = rng.choice(UNDERSTATED_COMPLAINTS)
         intent, text_intent = "complaint", "inquiry"
-    _, text = texts.message(
-        rng, speaker, text_intent, text_topic, texts.fillers_at(rng, speaker, period.local(received_at))
-    )
+    _, text = texts.message(rng, speaker, text_intent, text_topic, texts.fillers_at(rng, speaker, period.local(received_at)))
 
     started_at = received_at - clock.seconds(rng, 8, 90)
     visitor = _visitor(customer, visitors)

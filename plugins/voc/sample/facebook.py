@@ -82,9 +82,7 @@ def _posts(ctx: Context, rng: random.Random) -> list[dict[str, Any]]:
             "_number": 0,
         }
         if rng.random() < 0.3:
-            _comment(
-                post, PAGE, rng.choice(texts.PAGE_SELF_COMMENTS["es"]), posted_at + clock.seconds(rng, 120, 1800), None
-            )
+            _comment(post, PAGE, rng.choice(texts.PAGE_SELF_COMMENTS["es"]), posted_at + clock.seconds(rng, 120, 1800), None)
         posts.append(post)
         day += timedelta(days=rng.choice((2, 3)))
     return [post for post in posts if post["_at"] < period.end]
@@ -117,9 +115,7 @@ def _thread(
             answer_at = reply_at + clock.seconds(rng, 600, 24 * 3600)
             if rng.random() < 0.25 and answer_at < period.end:
                 _comment(post, author, rng.choice(texts.FOLLOW_UPS_AFTER_REPLY[speaker]), answer_at, comment["id"])
-    output.contacts.append(
-        Contact("facebook", comment["id"], commented_at, speaker, text, None, first_response_at, topic)
-    )
+    output.contacts.append(Contact("facebook", comment["id"], commented_at, speaker, text, None, first_response_at, topic))
 
 
 def _comment(post: dict[str, Any], author: dict[str, str], message: str, when: datetime, parent: str | None) -> dict:

@@ -81,9 +81,7 @@ def write_csv_exports(
         for index, earlier in enumerate(malformed):
             earlier_path, earlier_line = earlier.source_ref.rsplit(":", 1)
             if earlier_path == path and int(earlier_line) >= position + 1:
-                malformed[index] = Malformed(
-                    channel, entity, f"{earlier_path}:{int(earlier_line) + 1}", earlier.problem
-                )
+                malformed[index] = Malformed(channel, entity, f"{earlier_path}:{int(earlier_line) + 1}", earlier.problem)
         malformed.append(Malformed(channel, entity, f"{path}:{position + 1}", problem))
     return {path: b"".join(file_lines) for path, file_lines in lines.items()}, malformed
 

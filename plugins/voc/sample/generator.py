@@ -170,9 +170,7 @@ def ground_truth(ctx: Context, outputs: dict[str, ChannelOutput]) -> dict[str, A
             "complaints_responded_within_24h": len(within),
             "share_responded_within_24h": _share(len(within), len(complaints)),
             "twitter_complaints": len(tweets),
-            "twitter_complaints_unanswered_share": _share(
-                sum(1 for c in tweets if c.first_response_at is None), len(tweets)
-            ),
+            "twitter_complaints_unanswered_share": _share(sum(1 for c in tweets if c.first_response_at is None), len(tweets)),
             "malformed": len(malformed),
         },
     }

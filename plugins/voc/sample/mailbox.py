@@ -69,17 +69,14 @@ def simulate(ctx: Context) -> ChannelOutput:
 
     output.malformed = _add_faulty_messages(ctx, rng, by_day)
     output.files = {
-        path: b"".join(mbox_entry(message, _day_of(path)) for message in day_messages)
-        for path, day_messages in by_day.items()
+        path: b"".join(mbox_entry(message, _day_of(path)) for message in day_messages) for path, day_messages in by_day.items()
     }
     output.raw_rows = {"raw.email_messages": len(messages)}
     output.progress = f"email: {len(output.contacts):,} threads ({len(messages):,} messages)"
     return output
 
 
-def _customer_thread(
-    ctx: Context, rng: random.Random, received_at: datetime
-) -> tuple[Contact | None, list[MailMessage]]:
+def _customer_thread(ctx: Context, rng: random.Random, received_at: datetime) -> tuple[Contact | None, list[MailMessage]]:
     period = ctx.period
     speaker = language(rng)
     customer = ctx.population.customer(rng, speaker)
@@ -108,8 +105,7 @@ def _customer_thread(
     _, core = texts.message(rng, speaker, text_intent, text_topic, values)
     subject = texts.fill(rng.choice(texts.SUBJECTS[(speaker, text_topic)]), speaker, rng, values)
     body = (
-        f"{rng.choice(texts.EMAIL_OPENINGS[speaker])}\n\n{core}\n\n"
-        f"{rng.choice(texts.EMAIL_CLOSINGS[speaker])}\n{customer.name}\n"
+        f"{rng.choice(texts.EMAIL_OPENINGS[speaker])}\n\n{core}\n\n{rng.choice(texts.EMAIL_CLOSINGS[speaker])}\n{customer.name}\n"
     )
     drafts = [Draft(received_at, False, body)]
     if reply_at is not None and reply_at - received_at > timedelta(hours=30) and rng.random() < 0.35:
@@ -119,14 +115,10 @@ def _customer_thread(
         chased_at = received_at + clock.seconds(rng, 20 * 3600, 72 * 3600)
         drafts.append(Draft(chased_at, False, _short(rng, texts.FOLLOW_UPS_BEFORE_REPLY[speaker], speaker, customer)))
     if reply_at is not None:
-        drafts.append(
-            Draft(reply_at, True, _agent_body(rng, speaker, customer, intent), code if code_on == "first" else None)
-        )
+        drafts.append(Draft(reply_at, True, _agent_body(rng, speaker, customer, intent), code if code_on == "first" else None))
         if rng.random() < 0.3:
             answered_at = reply_at + clock.seconds(rng, 3600, 48 * 3600)
-            drafts.append(
-                Draft(answered_at, False, _short(rng, texts.FOLLOW_UPS_AFTER_REPLY[speaker], speaker, customer))
-            )
+            drafts.append(Draft(answered_at, False, _short(rng, texts.FOLLOW_UPS_AFTER_REPLY[speaker], speaker, customer)))
             if rng.random() < 0.6 or code_on == "second":
                 second_at = clock.within_hours(
                     rng,

@@ -44,9 +44,7 @@ def simulate(ctx: Context) -> ChannelOutput:
     files: dict[str, list[list[str]]] = {}
     for day in period.days():
         rows = []
-        for started_at in clock.instants(
-            rng, period, day, clock.daily_count(rng, period, day, ctx.rate(CALLS_PER_DAY))
-        ):
+        for started_at in clock.instants(rng, period, day, clock.daily_count(rng, period, day, ctx.rate(CALLS_PER_DAY))):
             speaker = language(rng)
             caller = ctx.population.customer(rng, speaker)
             hour = period.local(started_at).hour
@@ -86,9 +84,7 @@ def simulate(ctx: Context) -> ChannelOutput:
                     speaker,
                 ]
             )
-            output.contacts.append(
-                Contact("phone", call_id, started_at, speaker, None, code, answered_at, topic if code else "")
-            )
+            output.contacts.append(Contact("phone", call_id, started_at, speaker, None, code, answered_at, topic if code else ""))
         files[f"phone/calls_{day:%Y-%m-%d}.csv"] = rows
 
     output.files, output.malformed = write_csv_exports(

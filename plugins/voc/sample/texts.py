@@ -114,8 +114,7 @@ MESSAGES: dict[tuple[str, str], list[tuple[str, str]]] = {
     ("es", "complaint"): [
         (
             "billing",
-            "Me habéis cobrado {amount} de más en la factura de {month} y nadie me da una explicación. "
-            "Quiero la devolución ya.",
+            "Me habéis cobrado {amount} de más en la factura de {month} y nadie me da una explicación. Quiero la devolución ya.",
         ),
         ("billing", "Presento una reclamación por un cobro indebido de {amount} en mi {product}."),
         ("billing", "Es inaceptable que me sigáis cobrando mi {product} después de haber pedido la baja."),
@@ -489,9 +488,7 @@ PROACTIVE_EMAILS = {
             "Te informamos de que la próxima madrugada haremos tareas de mantenimiento en la red de {city}.",
         )
     ],
-    "en": [
-        ("Planned maintenance in {city}", "We will carry out planned maintenance on the network in {city} tonight.")
-    ],
+    "en": [("Planned maintenance in {city}", "We will carry out planned maintenance on the network in {city} tonight.")],
 }
 PROACTIVE_REPLIES = {
     "es": ["¿A qué hora terminará el mantenimiento?", "¿Afecta también a la línea fija?"],

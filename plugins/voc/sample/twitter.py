@@ -190,9 +190,7 @@ def _conversation(
                     conversation_id=root["id"],
                     replied_to=(reply["id"], BRAND_USER_ID),
                 )
-                again_at = clock.within_hours(
-                    rng, period, answer_at + clock.seconds(rng, 600, 8 * 3600), TEAM_FROM, TEAM_UNTIL
-                )
+                again_at = clock.within_hours(rng, period, answer_at + clock.seconds(rng, 600, 8 * 3600), TEAM_FROM, TEAM_UNTIL)
                 if rng.random() < 0.5 and again_at < period.end:
                     timeline.tweet(
                         author_id=BRAND_USER_ID,
@@ -202,9 +200,7 @@ def _conversation(
                         conversation_id=root["id"],
                         replied_to=(answer["id"], author_id),
                     )
-    output.contacts.append(
-        Contact("twitter", root["id"], posted_at, speaker, root["text"], None, first_response_at, topic)
-    )
+    output.contacts.append(Contact("twitter", root["id"], posted_at, speaker, root["text"], None, first_response_at, topic))
 
 
 def _third_party_mention(ctx: Context, rng: random.Random, timeline: Timeline, posted_at: datetime) -> None:
@@ -230,8 +226,7 @@ def _pages(tweets: list[dict[str, Any]], users: dict[str, dict[str, str]]) -> li
     pages = []
     for start in range(0, len(ordered), PAGE_SIZE):
         chunk = [
-            {key: value for key, value in tweet.items() if key != "_at"}
-            for tweet in reversed(ordered[start : start + PAGE_SIZE])
+            {key: value for key, value in tweet.items() if key != "_at"} for tweet in reversed(ordered[start : start + PAGE_SIZE])
         ]
         authors: list[str] = []
         for tweet in chunk:

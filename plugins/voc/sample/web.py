@@ -21,13 +21,9 @@ INTENTS = (("inquiry", 0.4), ("complaint", 0.35), ("feedback", 0.25))
 SPIKE_FACTOR = 10
 WINDOW_DAYS = 3
 SOURCES = (
-    FeedSource(
-        "blog_tecnologia", "Blog de Tecnología y Telecos", "https://blog-tecnologia.example.org/", "es-es", "rss20"
-    ),
+    FeedSource("blog_tecnologia", "Blog de Tecnología y Telecos", "https://blog-tecnologia.example.org/", "es-es", "rss20"),
     FeedSource("foro_movil", "Foro Móvil: operadores", "https://foro-movil.example.org/", "es", "atom10"),
-    FeedSource(
-        "alertas_prensa", "Alertas de prensa: Alba Connect", "https://alertas.example.org/alba-connect/", "es", "atom10"
-    ),
+    FeedSource("alertas_prensa", "Alertas de prensa: Alba Connect", "https://alertas.example.org/alba-connect/", "es", "atom10"),
     FeedSource("telecom_watch", "Telecom Watch Europe", "https://telecomwatch.example.com/", "en", "rss20"),
 )
 
@@ -80,9 +76,7 @@ def simulate(ctx: Context) -> ChannelOutput:
             snapshots[f"web/{source.name}_{day:%Y-%m-%d}.xml"] = (source, built_at, list(reversed(items)))
 
     output.malformed = _add_invalid_items(rng, snapshots)
-    output.files = {
-        path: feed_document(source, items, built_at) for path, (source, built_at, items) in sorted(snapshots.items())
-    }
+    output.files = {path: feed_document(source, items, built_at) for path, (source, built_at, items) in sorted(snapshots.items())}
     output.raw_rows = {"raw.web_mentions": len(mentions)}
     output.progress = f"web: {len(mentions):,} mentions in {len(output.files):,} feed snapshots"
     return output
@@ -118,13 +112,9 @@ def _mention(rng: random.Random, period: Period, published: datetime, intent: st
     return Mention(source, item, local.date(), topic)
 
 
-def _add_invalid_items(
-    rng: random.Random, snapshots: dict[str, tuple[FeedSource, datetime, list[FeedItem]]]
-) -> list[Malformed]:
+def _add_invalid_items(rng: random.Random, snapshots: dict[str, tuple[FeedSource, datetime, list[FeedItem]]]) -> list[Malformed]:
     """An item with neither id/guid nor link, and one with a date nobody can parse, each in one snapshot."""
-    candidates = sorted(
-        (path for path, (_, _, items) in snapshots.items() if items), key=lambda path: (path[-14:-4], path)
-    )
+    candidates = sorted((path for path, (_, _, items) in snapshots.items() if items), key=lambda path: (path[-14:-4], path))
     margin = len(candidates) // 5
     inner = candidates[margin : len(candidates) - margin] or candidates or sorted(snapshots)
     malformed = []
@@ -142,9 +132,7 @@ def _add_invalid_items(
             else f"tag:{source.site.split('/')[2]},draft:{rng.getrandbits(32):08x}",
             published=when,
             author=source.title,
-            published_text=None
-            if fault == "no key"
-            else ("ayer por la tarde" if speaker == "es" else "yesterday evening"),
+            published_text=None if fault == "no key" else ("ayer por la tarde" if speaker == "es" else "yesterday evening"),
         )
         position = rng.randint(0, len(items))
         items.insert(position, item)
