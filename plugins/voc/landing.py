@@ -132,7 +132,8 @@ def reset_cursor(conn: psycopg.Connection, channel: str) -> None:
 
 def _payload_json(record: RawRecord) -> str | None:
     text = json.dumps(record.payload, ensure_ascii=False)
-    # jsonb cannot hold the NUL character: such a record is quarantined instead of failing the batch.
+    # Channels quarantine payloads jsonb cannot hold (with their original bytes); this guard keeps one they miss
+    # from failing the whole batch.
     return None if "\\u0000" in text else text
 
 
