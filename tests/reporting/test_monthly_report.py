@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
@@ -14,20 +15,6 @@ from voc.reporting import ReportError, ReportRefused, render_monthly_report, rep
 from voc.reporting.monthly import FORMATTERS, KPI_COLUMNS, mart_value_text
 
 GENERATED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 class _ReportPage(HTMLParser):
@@ -131,7 +118,7 @@ def test_report_shows_every_channel_with_the_mart_values(report_settings, gate, 
             if row[column] is None:
                 assert text == "—"
 
-    month_label = f"{MONTH_NAMES[month.month - 1]} {month.year}"
+    month_label = f"{calendar.month_name[month.month]} {month.year}"
     assert month_label in page.texts["title"] and page.texts["h1"].strip() == month_label
     assert "<svg" in html and "Complaints" in html  # the chart, inlined
     assert page.suites == [suite["name"] for suite in gate["suites"]]

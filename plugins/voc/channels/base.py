@@ -156,6 +156,19 @@ def accept(entity: str, key: str, payload: dict[str, Any], source_ref: str, orig
     return RawRecord(entity=entity, key=key, payload=payload, source_ref=source_ref)
 
 
+def read_json_object(
+    item: object, source_ref: str, *, entity: str, noun: str, required: tuple[str, ...] = ("id",)
+) -> RawRecord | Rejected:
+    """One object of a JSON delivery: the record keyed by its `id`, or the unit quarantined naming what is missing."""
+    original = json_bytes(item)
+    if not isinstance(item, dict):
+        return Rejected(entity, source_ref, f"{noun} is not a JSON object", original)
+    missing = [name for name in required if natural_key(item.get(name)) is None]
+    if missing:
+        return Rejected(entity, source_ref, f"{noun} has no {', '.join(missing)}", original)
+    return accept(entity, natural_key(item["id"]) or "", item, source_ref, original)
+
+
 def sort_out(results: Iterable[RawRecord | Rejected]) -> tuple[list[RawRecord], list[Rejected]]:
     """Split readers' results into records and rejected units, keeping their order."""
     records: list[RawRecord] = []

@@ -13,11 +13,9 @@ from voc.channels.base import (
     Page,
     RawRecord,
     Rejected,
-    accept,
     fetch_next_file,
-    json_bytes,
     load_json_file,
-    natural_key,
+    read_json_object,
     sort_out,
 )
 from voc.settings import Settings
@@ -47,15 +45,7 @@ def _read(path: Path, file_ref: str) -> tuple[list[RawRecord], list[Rejected]]:
 
 
 def _read_session(session: object, source_ref: str) -> RawRecord | Rejected:
-    original = json_bytes(session)
-    if not isinstance(session, dict):
-        return Rejected(ENTITY, source_ref, "session is not a JSON object", original)
-    key = natural_key(session.get("id"))
-    if key is None:
-        return Rejected(ENTITY, source_ref, "session has no id", original)
-    if not natural_key(session.get("started_at")):
-        return Rejected(ENTITY, source_ref, "session has no started_at", original)
-    return accept(ENTITY, key, session, source_ref, original)
+    return read_json_object(session, source_ref, entity=ENTITY, noun="session", required=("id", "started_at"))
 
 
 CHANNEL = Channel(

@@ -13,11 +13,9 @@ from voc.channels.base import (
     Page,
     RawRecord,
     Rejected,
-    accept,
     fetch_next_file,
-    json_bytes,
     load_json_file,
-    natural_key,
+    read_json_object,
     sort_out,
 )
 from voc.settings import Settings
@@ -47,13 +45,7 @@ def _read(path: Path, file_ref: str) -> tuple[list[RawRecord], list[Rejected]]:
 
 
 def _read_post(post: object, source_ref: str) -> RawRecord | Rejected:
-    original = json_bytes(post)
-    if not isinstance(post, dict):
-        return Rejected(ENTITY, source_ref, "post is not a JSON object", original)
-    key = natural_key(post.get("id"))
-    if key is None:
-        return Rejected(ENTITY, source_ref, "post has no id", original)
-    return accept(ENTITY, key, post, source_ref, original)
+    return read_json_object(post, source_ref, entity=ENTITY, noun="post")
 
 
 CHANNEL = Channel(

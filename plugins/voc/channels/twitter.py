@@ -21,11 +21,9 @@ from voc.channels.base import (
     Page,
     RawRecord,
     Rejected,
-    accept,
     fetch_next_file,
-    json_bytes,
     load_json_file,
-    natural_key,
+    read_json_object,
     sort_out,
 )
 from voc.settings import Settings
@@ -72,23 +70,11 @@ def _shape_error(document: object) -> str | None:
 
 
 def _read_tweet(tweet: object, source_ref: str) -> RawRecord | Rejected:
-    original = json_bytes(tweet)
-    if not isinstance(tweet, dict):
-        return Rejected(TWEETS, source_ref, "tweet is not a JSON object", original)
-    missing = [name for name in TWEET_FIELDS if natural_key(tweet.get(name)) is None]
-    if missing:
-        return Rejected(TWEETS, source_ref, f"tweet has no {', '.join(missing)}", original)
-    return accept(TWEETS, natural_key(tweet["id"]) or "", tweet, source_ref, original)
+    return read_json_object(tweet, source_ref, entity=TWEETS, noun="tweet", required=TWEET_FIELDS)
 
 
 def _read_user(user: object, source_ref: str) -> RawRecord | Rejected:
-    original = json_bytes(user)
-    if not isinstance(user, dict):
-        return Rejected(USERS, source_ref, "user is not a JSON object", original)
-    key = natural_key(user.get("id"))
-    if key is None:
-        return Rejected(USERS, source_ref, "user has no id", original)
-    return accept(USERS, key, user, source_ref, original)
+    return read_json_object(user, source_ref, entity=USERS, noun="user")
 
 
 CHANNEL = Channel(

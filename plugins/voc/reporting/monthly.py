@@ -38,21 +38,6 @@ TEMPLATE_NAME = "report.html.j2"
 SOURCE_TABLE = "marts.kpi_channel_monthly"
 BLANK = "—"
 
-MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
 # Channel names and response targets come from dim_channel; the figures only from the KPI mart.
 KPI_QUERY = """
 select
@@ -327,7 +312,7 @@ def _render_html(
     )
     template = environment.get_template(TEMPLATE_NAME)
 
-    month_label = f"{MONTH_NAMES[month_start.month - 1]} {month_start.year}"
+    month_label = f"{calendar.month_name[month_start.month]} {month_start.year}"
     last_day = calendar.monthrange(month_start.year, month_start.month)[1]
     generated_utc = generated_at.astimezone(UTC)
     generated_local = generated_at.astimezone(org_zone)
