@@ -33,3 +33,27 @@ def test_warehouse_status_and_env(warehouse, capsys):
     assert main(["warehouse", "env"]) == 0
     exports = capsys.readouterr().out
     assert "export VOC_PG_HOST=127.0.0.1" in exports and "export PGPORT=" in exports
+
+
+def test_report_runs_the_gate_then_writes_the_month(built_warehouse, capsys):
+    assert main(["report", "--month", "2026-08"]) == 0
+    printed = capsys.readouterr().out
+    report = built_warehouse.reports_dir / "2026-08" / "report.html"
+    assert "quality gate passed" in printed and f"report: {report}" in printed
+    assert report.exists()
+
+
+def test_report_refuses_when_the_gate_fails(built_warehouse, warehouse, capsys):
+    with warehouse.connect(built_warehouse) as conn:
+        conn.execute(
+            "update marts.fct_complaints set first_response_minutes = -5 where complaint_id = (select min(complaint_id) from marts.fct_complaints where first_response_minutes is not null) returning complaint_id, first_response_minutes"
+        )
+        conn.commit()
+    try:
+        assert main(["report", "--month", "2026-07"]) == 1
+        assert "quality gate failed, nothing published" in capsys.readouterr().err
+        assert not (built_warehouse.reports_dir / "2026-07").exists()
+    finally:
+        from voc import transform
+
+        transform.run_dbt(["run", "--select", "fct_complaints"], built_warehouse, quiet=True)

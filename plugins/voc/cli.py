@@ -91,6 +91,34 @@ def cmd_dbt(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The quality gate, then (only if it passes, unless --gate-only) the month's report: what the publish DAG does."""
+    import uuid
+
+    from voc import warehouse
+    from voc.quality import QualityGateError, QualityGateFailed, run_gate
+    from voc.reporting import render_monthly_report
+
+    settings = get_settings()
+    warehouse.ensure_running(settings)
+    month = datetime.strptime(args.month, "%Y-%m").date() if args.month else None
+    run_id = f"cli__{datetime.now(UTC):%Y-%m-%dT%H:%M:%S}__{uuid.uuid4().hex[:8]}"
+    try:
+        gate = run_gate(settings, run_id=run_id)
+    except QualityGateFailed as failed:
+        print(f"quality gate failed, nothing published:\n{failed}", file=sys.stderr)
+        return 1
+    except QualityGateError as error:
+        print(f"quality gate could not run: {error}", file=sys.stderr)
+        return 1
+    _say(f"quality gate passed ({gate['data_docs_index']})")
+    if month is None:
+        return 0
+    path = render_monthly_report(settings, month=month, gate=gate, run_id=run_id, generated_at=datetime.now(UTC))
+    _say(f"report: {path}")
+    return 0
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
     from voc import airflow_env, warehouse
     from voc.transform import parse
@@ -146,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dbt", help="run dbt with the warehouse's profile, e.g. `voc dbt docs generate`")
     p.add_argument("dbt_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_dbt)
+
+    p = sub.add_parser("report", help="run the quality gate and, if it passes, write a month's report")
+    p.add_argument("--month", help="YYYY-MM; without it only the gate runs")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("setup", help="start the warehouse, parse the dbt project, migrate Airflow's database")
     p.set_defaults(func=cmd_setup)
