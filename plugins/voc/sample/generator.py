@@ -14,24 +14,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from voc.channels import REGISTRY
 from voc.sample import cases, chat, facebook, mailbox, phone, surveys, twitter, web
 from voc.sample.classify import Classifier
 from voc.sample.clock import RESPONSE_LIMIT, Period, floor_hour
 from voc.sample.model import CONTACT_CHANNELS, RATED_CHANNELS, ChannelOutput, Contact, Context, Rating
 from voc.sample.people import Population
 
-SOURCE_CHANNELS = ("phone", "email", "chat", "twitter", "facebook", "web", "surveys", "cases")
-RAW_TABLES = (
-    "raw.phone_calls",
-    "raw.email_messages",
-    "raw.chat_sessions",
-    "raw.twitter_tweets",
-    "raw.twitter_users",
-    "raw.facebook_posts",
-    "raw.web_mentions",
-    "raw.survey_responses",
-    "raw.case_events",
-)
+# the registry says which channels there are and which raw table holds each entity
+SOURCE_CHANNELS = tuple(REGISTRY)
+RAW_TABLES = tuple(f"raw.{table}" for channel in REGISTRY.values() for table in channel.entities.values())
 GROUND_TRUTH = "ground_truth.json"
 
 
