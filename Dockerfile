@@ -13,6 +13,7 @@ COPY plugins ./plugins
 RUN uv sync --frozen --no-dev
 COPY dags ./dags
 COPY dbt_project ./dbt_project
+COPY data ./data
 COPY expectations ./expectations
 RUN chown -R airflow /opt/voc
 USER airflow

@@ -4,11 +4,13 @@
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: help env setup demo test lint bench airflow-ui warehouse-url clean
+.PHONY: help env setup demo test eval train lint bench airflow-ui warehouse-url clean
 
 help:
 	@echo "make demo         set up, then run every DAG through Airflow on the sample data and print the report path"
 	@echo "make test         set up, then run the test suite"
+	@echo "make eval         the classifier's precision, recall and F1 on the held-out labelled corpus"
+	@echo "make train        refit the classifier on the labelled corpus (rewrites its artefact)"
 	@echo "make lint         ruff: lint and format check"
 	@echo "make bench        landing benchmark (see BENCHMARKS.md)"
 	@echo "make airflow-ui   Airflow's UI on http://localhost:8080 (airflow standalone) for the demo's DAGs"
@@ -27,6 +29,12 @@ demo: setup
 
 test: env
 	@$(RUN) pytest
+
+eval: env
+	@$(RUN) voc eval
+
+train: env
+	@$(RUN) voc train
 
 lint: env
 	@$(RUN) ruff check plugins dags tests bench

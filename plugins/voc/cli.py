@@ -4,6 +4,10 @@ voc warehouse start|stop|status|url|env   the embedded PostgreSQL (or the config
 voc sample [--seed N] [--end ISO] [--scale X]   write the sample drop folder and its ground truth
 voc land [CHANNEL ...] [--from-start]     land channels into raw (all by default)
 voc dbt ARGS...                           run dbt with the warehouse's profile
+voc report --month YYYY-MM                the quality gate, then that month's report
+voc train                                 fit the classifier on the labelled corpus, write its artefact
+voc eval [--split test] [--markdown]      the classifier's figures on the labelled corpus
+voc override CONTACT_ID TYPE --by --reason  a reviewer's decision on a contact's type (--revert to undo)
 voc setup                                 warehouse, Airflow metadata database, dbt manifest
 voc airflow-env                           exports for the airflow CLI (eval "$(voc airflow-env)")
 voc demo                                  the whole pipeline through Airflow on the sample data
@@ -81,11 +85,13 @@ def cmd_land(args: argparse.Namespace) -> int:
 
 
 def cmd_dbt(args: argparse.Namespace) -> int:
+    from voc import warehouse
     from voc.transform import DbtError, run_dbt
 
     try:
+        warehouse.ensure_running(get_settings())
         run_dbt(args.dbt_args)
-    except DbtError as exc:
+    except (DbtError, warehouse.WarehouseError) as exc:
         print(exc, file=sys.stderr)
         return 1
     return 0
@@ -116,6 +122,59 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     path = render_monthly_report(settings, month=month, gate=gate, run_id=run_id, generated_at=datetime.now(UTC))
     _say(f"report: {path}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from voc.classifier.train import train
+
+    train(progress=_say)
+    _say("review the diff, then `voc eval`; the warehouse installs the new artefact at its next set-up (`voc dbt build`)")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from voc.classifier.evaluate import evaluate, render
+    from voc.classifier.model import load_models
+
+    versions = {name: model.version for name, model in load_models().items()}
+    text = render(evaluate(args.split), split=args.split, versions=versions)
+    if args.markdown:
+        print(text, end="")
+    else:
+        print(text.replace("`", ""), end="")
+    return 0
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    from voc import review, warehouse
+
+    settings = get_settings()
+    warehouse.ensure_running(settings)
+    if args.history:
+        for decision in review.history(settings, args.contact_id):
+            _say(
+                f"{decision.overridden_at:%Y-%m-%d %H:%M} {decision.contact_id} -> "
+                f"{decision.contact_type or '(automatic)'} by {decision.overridden_by}: {decision.reason}"
+            )
+        return 0
+    if not args.contact_id:
+        print("voc override: name the contact (e.g. email:<message-id>; see marts.classification_review)", file=sys.stderr)
+        return 2
+    if args.revert == bool(args.contact_type):
+        print("voc override: give a TYPE, or --revert to hand the contact back to the automatic rules", file=sys.stderr)
+        return 2
+    try:
+        decision = review.record(
+            settings, args.contact_id, None if args.revert else args.contact_type, by=args.by or "", reason=args.reason or ""
+        )
+    except review.OverrideError as error:
+        print(f"voc override: {error}", file=sys.stderr)
+        return 2
+    _say(
+        f"recorded override #{decision.override_id}: {decision.contact_id} -> {decision.contact_type or '(automatic)'}; "
+        "the marts show it after the next `voc dbt build` (or transform_dbt run)"
+    )
     return 0
 
 
@@ -178,6 +237,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="run the quality gate and, if it passes, write a month's report")
     p.add_argument("--month", help="YYYY-MM; without it only the gate runs")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "train", help="fit the classifier on the labelled corpus and write its artefact (plugins/voc/classifier/artefact/)"
+    )
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("eval", help="precision, recall, F1, confusion matrix and sentiment accuracy on the labelled corpus")
+    p.add_argument("--split", choices=["train", "dev", "test"], default="test", help="corpus split (default: held-out test)")
+    p.add_argument("--markdown", action="store_true", help="Markdown, as in EVALUATION.md")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("override", help="record a reviewer's decision on a contact's type (wins over codes and the classifier)")
+    p.add_argument("contact_id", nargs="?", help="the contact, e.g. email:<message-id> (see marts.classification_review)")
+    p.add_argument("contact_type", nargs="?", choices=["complaint", "praise", "suggestion", "inquiry", "other"])
+    p.add_argument("--by", help="who decides (name or role)")
+    p.add_argument("--reason", help="why (kept as audit evidence)")
+    p.add_argument("--revert", action="store_true", help="hand the contact back to the disposition code and the classifier")
+    p.add_argument("--history", action="store_true", help="list the decisions (on CONTACT_ID, or all)")
+    p.set_defaults(func=cmd_override)
 
     p = sub.add_parser("setup", help="start the warehouse, parse the dbt project, migrate Airflow's database")
     p.set_defaults(func=cmd_setup)

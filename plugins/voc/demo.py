@@ -114,6 +114,8 @@ def _print_figures(settings: Settings, month: date, truth: dict) -> None:
         ).fetchall()
     expected = {row["channel"]: row for row in truth["kpis"] if row["month"] == month.strftime("%Y-%m")}
     _say(f"\n{month:%B %Y}, per channel: the KPI mart beside the sample's ground truth")
+    _say("(the truth counts the type each text was written for; the mart counts the agents' codes and the classifier's")
+    _say(" reading of the texts, so complaint counts differ where the classifier errs: see `make eval`)")
     _say(f"{'channel':10s} {'complaints':>10s} {'responded within 24 h':>22s} {'rate':>6s}  |  {'truth':>10s} {'truth':>6s}")
     for channel, complaints, within_24h, rate in rows:
         want = expected.get(channel, {})
@@ -122,3 +124,14 @@ def _print_figures(settings: Settings, month: date, truth: dict) -> None:
             f"{channel:10s} {complaints:10d} {within_24h:22d} {shown_rate:>6s}  |  "
             f"{want.get('complaints', '?'):>10} {want.get('complaints_responded_within_24h', '?'):>6}"
         )
+    agreement = truth.get("classifier_agreement")
+    if agreement:
+        _say(
+            f"classifier {agreement['model_version']}: agrees with the sample's intended type on "
+            f"{agreement['agreement']:.1%} of {agreement['texts']:,} texts"
+        )
+    with warehouse.connect(settings) as conn:
+        (awaiting,) = conn.execute(
+            "select count(*) from marts.classification_review where month_start_date = %s", (month,)
+        ).fetchone()
+    _say(f"{awaiting} low-confidence classifications of {month:%B %Y} await review in marts.classification_review")

@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 SCHEMAS = {
     "raw": "payloads exactly as the sources gave them, plus the quarantine",
     "audit": "landing batches and channel cursors",
-    "reference": "dbt seeds: lexicons, disposition codes, channels and SLAs",
+    "review": "decisions of people (classification overrides): kept across rebuilds and replays",
+    "classifier": "the installed classifier artefact (models and weights), read by dbt as a source",
+    "reference": "dbt seeds: disposition codes, channels and SLAs",
     "staging": "dbt staging models: one per channel entity",
     "intermediate": "dbt intermediate models: interactions, contacts, responses, classification",
     "marts": "facts, dimensions and KPI marts read by reports and BI tools",
@@ -55,9 +57,31 @@ grant usage on schema raw to voc_transformer;
 grant select on all tables in schema raw to voc_transformer;
 alter default privileges in schema raw grant select on tables to voc_transformer;
 grant usage, create on schema reference, staging, intermediate, marts to voc_transformer;
+grant usage on schema review, classifier to voc_transformer;
+grant select on all tables in schema review, classifier to voc_transformer;
+grant usage on schema classifier to voc_reader;
+grant select on all tables in schema classifier to voc_reader;
 grant usage on schema marts to voc_reader;
 grant select on all tables in schema marts to voc_reader;
 alter default privileges in schema marts grant select on tables to voc_reader;
+"""
+
+
+# People's decisions: never written by a pipeline step, read by dbt as a source. Append-only: the latest row for a
+# contact wins, and a row without a type reverts the contact to the automatic classification.
+REVIEW_SQL = """
+create table if not exists review.classification_overrides (
+    override_id bigint generated always as identity primary key,
+    contact_id text not null,
+    contact_type text check (contact_type in ('complaint', 'praise', 'suggestion', 'inquiry', 'other')),
+    reason text not null check (btrim(reason) <> ''),
+    overridden_by text not null check (btrim(overridden_by) <> ''),
+    overridden_at timestamptz not null default now()
+);
+create index if not exists classification_overrides_contact on review.classification_overrides (contact_id, overridden_at);
+comment on table review.classification_overrides is
+    'A quality manager''s decision on a contact''s type, with who, when and why; the latest row per contact wins over '
+    'the agent''s disposition and the classifier; a row with no type reverts to them.';
 """
 
 
@@ -329,10 +353,15 @@ def status(settings: Settings | None = None) -> str:
 
 
 def bootstrap(settings: Settings | None = None) -> None:
-    """Create the schemas and group roles (idempotent; serialised so parallel tasks do not collide)."""
+    """Create the schemas, the review table, the installed classifier and the group roles (idempotent; serialised
+    so parallel tasks do not collide)."""
+    from voc.classifier import model as classifier_model
+
     with connect(settings) as conn:
         conn.execute("select pg_advisory_xact_lock(hashtext('voc.bootstrap'))")
         for schema, comment in SCHEMAS.items():
             conn.execute(f"create schema if not exists {schema}")
             conn.execute(f"comment on schema {schema} is '{comment}'")
+        conn.execute(REVIEW_SQL)
+        classifier_model.install(conn)
         conn.execute(ROLES_SQL)

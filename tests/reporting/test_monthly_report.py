@@ -131,6 +131,25 @@ def test_report_shows_every_channel_with_the_mart_values(report_settings, gate, 
     assert sorted(p.name for p in path.parent.iterdir()) == ["report.html"]  # no temporary file left behind
 
 
+def test_report_states_the_classifier_its_measured_f1_and_the_review_count(report_settings, gate, month):
+    """Readers learn the uncertainty of the complaint count: which model, how it measured, how much awaits review."""
+    import re
+
+    from voc.classifier.model import load_models
+
+    path = render_monthly_report(report_settings, month=month, gate=gate, run_id="test-report-run", generated_at=GENERATED_AT)
+    html = path.read_text(encoding="utf-8")
+    model = load_models()["contact_type"]
+    assert model.version in html
+    for column in ("test_complaint_f1_es", "test_complaint_f1_en", "test_macro_f1"):
+        assert f"{float(model.info[column]):.2f}" in html, column
+    with warehouse.connect(report_settings) as conn:
+        (awaiting,) = conn.execute(
+            "select count(*) from marts.classification_review where month_start_date = %s", (month,)
+        ).fetchone()
+    assert re.search(rf'data-metric="low_confidence" data-value="{awaiting}"', html)
+
+
 def test_report_is_rewritten_in_place(report_settings, gate, month):
     first = render_monthly_report(report_settings, month=month, gate=gate, run_id="test-report-first", generated_at=GENERATED_AT)
     second = render_monthly_report(
@@ -171,4 +190,24 @@ def test_report_needs_an_aware_generation_time(report_settings, gate, month):
         render_monthly_report(
             report_settings, month=month, gate=gate, run_id="test-report-naive", generated_at=datetime(2026, 11, 20, 9, 30)
         )
+    assert not report_settings.reports_dir.exists()
+
+
+def test_report_refuses_marts_classified_by_another_model_and_writes_nothing(report_settings, gate, month):
+    """A new classifier installed but the marts not rebuilt yet: the report would state one model's figures beside
+    another model's counts, so it refuses."""
+    from voc.classifier.model import load_models
+
+    version = load_models()["contact_type"].version
+    with warehouse.connect(report_settings) as conn:
+        conn.execute("update classifier.models set model_version = 'contact_type-newer' where model_name = 'contact_type'")
+        conn.commit()
+        try:
+            with pytest.raises(ReportError, match=f"classified by {version}, not by the installed contact_type-newer"):
+                render_monthly_report(
+                    report_settings, month=month, gate=gate, run_id="test-report-stale", generated_at=GENERATED_AT
+                )
+        finally:
+            conn.execute("update classifier.models set model_version = %s where model_name = 'contact_type'", (version,))
+            conn.commit()
     assert not report_settings.reports_dir.exists()

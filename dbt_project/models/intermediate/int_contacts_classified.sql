@@ -12,69 +12,47 @@ disposition_codes as (
 
 ),
 
-classification_lexicon as (
+classifier_models as (
 
-    select * from {{ ref('classification_lexicon') }}
+    select * from {{ source('classifier', 'models') }}
 
 ),
 
-contact_texts as materialized (
+overrides as (
 
-    -- normalised once per contact, not once per contact and term
+    select * from {{ ref('stg_review__classification_overrides') }}
+
+),
+
+predictions as (
+
+    -- blank texts are not scored: a contact without words stays unclassified unless a person or a code decides
+    select * from {{ ref('int_text_predictions') }}
+    where model_name = 'contact_type'
+
+),
+
+latest_overrides as (
+
+    -- the latest decision per contact wins; a decision without a type reverts the contact to automatic
     select
         contact_id,
-        {{ normalise_text('contact_text') }} as normalised_text
+        contact_type,
+        override_reason,
+        overridden_by,
+        overridden_at,
+        row_number() over (partition by contact_id order by overridden_at desc, override_id desc) as decision_rank
 
-    from contacts
-    where trim(coalesce(contact_text, '')) <> ''
-
-),
-
-lexicon_terms as materialized (
-
-    select distinct
-        {{ normalise_text('term') }} as term,
-        contact_type
-
-    from classification_lexicon
-    where trim(coalesce(term, '')) <> ''
+    from overrides
 
 ),
 
-lexicon_matches as (
+review_threshold as (
 
-    -- every lexicon term found in the text as a whole word or phrase; complaint terms outrank feedback terms
-    select
-        contact_texts.contact_id,
-        lexicon_terms.term,
-        lexicon_terms.contact_type,
-        row_number() over (
-            partition by contact_texts.contact_id
-            order by
-                case lexicon_terms.contact_type
-                    when 'complaint' then 1
-                    when 'feedback' then 2
-                    else 3
-                end,
-                length(lexicon_terms.term) desc,
-                lexicon_terms.term
-        ) as match_rank
+    select review_threshold
 
-    from contact_texts
-    inner join lexicon_terms
-        on {{ matches_term('contact_texts.normalised_text', 'lexicon_terms.term') }}
-
-),
-
-lexicon_decisions as (
-
-    select
-        contact_id,
-        term,
-        contact_type
-
-    from lexicon_matches
-    where match_rank = 1
+    from classifier_models
+    where model_name = 'contact_type'
 
 ),
 
@@ -93,25 +71,45 @@ final as (
         contacts.disposition_code,
         contacts.language,
         case
+            when latest_overrides.contact_type is not null then latest_overrides.contact_type
             when disposition_codes.contact_type is not null then disposition_codes.contact_type
-            when lexicon_decisions.contact_type is not null then lexicon_decisions.contact_type
-            when trim(coalesce(contacts.contact_text, '')) <> '' then 'inquiry'
+            when predictions.label is not null then predictions.label
             else 'unclassified'
         end as contact_type,
         case
+            when latest_overrides.contact_type is not null then 'override'
             when disposition_codes.contact_type is not null then 'disposition'
-            when trim(coalesce(contacts.contact_text, '')) <> '' then 'lexicon'
+            when predictions.label is not null then 'model'
             else 'none'
         end as classified_by,
-        case
-            when disposition_codes.contact_type is null then lexicon_decisions.term
-        end as matched_term
+        predictions.label as model_contact_type,
+        predictions.probability as model_probability,
+        predictions.runner_up as model_runner_up,
+        predictions.evidence as model_evidence,
+        predictions.model_version as classifier_version,
+        coalesce(
+            latest_overrides.contact_type is null
+            and disposition_codes.contact_type is null
+            and predictions.probability < review_threshold.review_threshold,
+            false
+        ) as is_low_confidence,
+        latest_overrides.overridden_by,
+        latest_overrides.overridden_at,
+        latest_overrides.override_reason
 
     from contacts
+    cross join review_threshold
     left join disposition_codes
         on contacts.disposition_code = disposition_codes.disposition_code
-    left join lexicon_decisions
-        on contacts.contact_id = lexicon_decisions.contact_id
+    left join predictions
+        on
+            md5(contacts.contact_text) = predictions.text_hash
+            and trim(coalesce(contacts.contact_text, '')) <> ''
+    left join latest_overrides
+        on
+            contacts.contact_id = latest_overrides.contact_id
+            and latest_overrides.decision_rank = 1
+            and latest_overrides.contact_type is not null
 
 )
 

@@ -12,6 +12,12 @@ contacts as (
 
 ),
 
+sentiments as (
+
+    select * from {{ ref('int_interactions_sentiment') }}
+
+),
+
 final as (
 
     select
@@ -27,13 +33,19 @@ final as (
         interactions.author_ref,
         interactions.interaction_text,
         interactions.disposition_code,
-        interactions.language
+        interactions.language,
+        sentiments.sentiment,
+        sentiments.sentiment_probability,
+        sentiments.sentiment_evidence,
+        sentiments.sentiment_model_version
 
     from interactions
     left join contacts
         on
             interactions.channel = contacts.channel
             and interactions.conversation_id = contacts.conversation_id
+    left join sentiments
+        on interactions.interaction_id = sentiments.interaction_id
 
 )
 

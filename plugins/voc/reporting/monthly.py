@@ -63,6 +63,29 @@ where kpi.month_start_date = %(month_start_date)s
 order by channels.channel_kind nulls last, coalesce(channels.channel_name, kpi.channel)
 """
 
+# How the month's contact types were decided, and the classifier that decided the rest (its measured figures).
+CLASSIFICATION_QUERY = """
+select
+    count(*) filter (where contacts.is_complaint) as complaints,
+    count(*) filter (where contacts.is_complaint and contacts.classified_by = 'model') as complaints_by_model,
+    count(*) filter (where contacts.is_complaint and contacts.classified_by = 'disposition') as complaints_by_disposition,
+    count(*) filter (where contacts.is_complaint and contacts.classified_by = 'override') as complaints_by_override,
+    count(*) filter (where contacts.classified_by = 'override') as overrides,
+    count(*) filter (where contacts.is_low_confidence) as low_confidence,
+    count(*) filter (where contacts.classified_by = 'model') as classified_by_model
+from marts.fct_contacts as contacts
+where contacts.month_start_date = %(month_start_date)s
+"""
+CLASSIFIER_QUERY = """
+select model_name, model_version, review_threshold, test_messages, test_macro_f1,
+       test_complaint_f1_es, test_complaint_f1_en, test_accuracy_es, test_accuracy_en
+from classifier.models
+"""
+# The versions the marts were built with: the report refuses to state figures of another version.
+CLASSIFIED_VERSIONS_QUERY = """
+select distinct classifier_version from marts.fct_contacts where classifier_version is not null
+"""
+
 # The table's columns: (mart column, heading, formatter name). Order is the order on the page.
 KPI_COLUMNS = [
     ("contacts", "Contacts", "count"),
@@ -147,10 +170,12 @@ def render_monthly_report(
             "check that the month has been landed and `dbt build` has run"
         )
 
+    classification = _read_classification(settings, month_start)
     html = _render_html(
         settings=settings,
         month_start=month_start,
         rows=rows,
+        classification=classification,
         gate=gate,
         run_id=run_id,
         generated_at=generated_at,
@@ -175,6 +200,34 @@ def _read_kpis(settings: Settings, month_start: date) -> list[dict]:
         with conn.cursor(row_factory=dict_row) as cursor:
             cursor.execute(KPI_QUERY, {"month_start_date": month_start})
             return cursor.fetchall()
+
+
+def _read_classification(settings: Settings, month_start: date) -> dict:
+    """The month's classification counts and the classifier models' versions and measured figures."""
+    from psycopg.rows import dict_row
+
+    from voc import warehouse
+
+    with warehouse.connect(settings) as conn:
+        conn.read_only = True
+        with conn.cursor(row_factory=dict_row) as cursor:
+            cursor.execute(CLASSIFICATION_QUERY, {"month_start_date": month_start})
+            counts = cursor.fetchone()
+            cursor.execute(CLASSIFIER_QUERY)
+            models = {row["model_name"]: row for row in cursor.fetchall()}
+            cursor.execute(CLASSIFIED_VERSIONS_QUERY)
+            built_with = {row["classifier_version"] for row in cursor.fetchall()}
+    if "contact_type" not in models or "sentiment" not in models:
+        raise ReportError(
+            "classifier.models lacks the contact_type or sentiment model: run `voc setup` first; nothing was written"
+        )
+    stale = built_with - {models["contact_type"]["model_version"]}
+    if stale:
+        raise ReportError(
+            f"the marts were classified by {', '.join(sorted(stale))}, not by the installed "
+            f"{models['contact_type']['model_version']}: run `voc dbt build` first; nothing was written"
+        )
+    return {"counts": counts, "models": models}
 
 
 # --------------------------------------------------------------------------------------------------- formatting
@@ -295,6 +348,7 @@ def _render_html(
     settings: Settings,
     month_start: date,
     rows: list[dict],
+    classification: dict,
     gate: dict,
     run_id: str,
     generated_at: datetime,
@@ -345,6 +399,7 @@ def _render_html(
         columns=[{"metric": column, "heading": heading} for column, heading, _ in KPI_COLUMNS],
         channels=channels,
         chart_svg=_chart_svg(rows, month_label),
+        classification=_classification_view(classification),
         gate={
             "run_id": gate.get("run_id"),
             "checked_at": _format_timestamp(gate.get("checked_at"), org_zone),
@@ -361,6 +416,34 @@ def _render_html(
         source_table=SOURCE_TABLE,
         blank=BLANK,
     )
+
+
+def _classification_view(classification: dict) -> dict:
+    counts, models = classification["counts"], classification["models"]
+    types, sentiment = models["contact_type"], models["sentiment"]
+    return {
+        "complaints": format_count(counts["complaints"]),
+        "by_model": format_count(counts["complaints_by_model"]),
+        "by_disposition": format_count(counts["complaints_by_disposition"]),
+        "by_override": format_count(counts["complaints_by_override"]),
+        "overrides": format_count(counts["overrides"]),
+        "low_confidence": format_count(counts["low_confidence"]),
+        "low_confidence_value": counts["low_confidence"],
+        "classified_by_model": format_count(counts["classified_by_model"]),
+        "version": types["model_version"],
+        "sentiment_version": sentiment["model_version"],
+        "review_threshold": f"{float(types['review_threshold']):.2f}",
+        "test_messages": format_count(types["test_messages"]),
+        "complaint_f1_es": _score(types["test_complaint_f1_es"]),
+        "complaint_f1_en": _score(types["test_complaint_f1_en"]),
+        "macro_f1": _score(types["test_macro_f1"]),
+        "sentiment_accuracy_es": format_rate(sentiment["test_accuracy_es"]),
+        "sentiment_accuracy_en": format_rate(sentiment["test_accuracy_en"]),
+    }
+
+
+def _score(value: Any) -> str:
+    return BLANK if value is None else f"{float(value):.2f}"
 
 
 def _format_timestamp(value: Any, org_zone: ZoneInfo) -> str | None:

@@ -6,7 +6,7 @@ raw row counts, the injected malformed units, monthly KPIs per contact channel a
 
 Modules: ``generator`` (the entry point and the ground truth), one module per channel (``phone``, ``mailbox``,
 ``chat``, ``twitter``, ``facebook``, ``web``, ``surveys``, ``cases``), ``texts`` (phrase banks), ``writers`` (one
-writer per format), ``faults`` (malformed units), ``clock``, ``people``, ``classify`` and ``model``.
+writer per format), ``faults`` (malformed units), ``clock``, ``people`` and ``model``.
 """
 
 from voc.sample.generator import generate

@@ -21,6 +21,7 @@ from voc.sample.model import (
     Contact,
     Context,
     Malformed,
+    label_of,
     language,
     pick,
 )
@@ -142,6 +143,7 @@ def _session(ctx: Context, rng: random.Random, received_at: datetime, visitors: 
         disposition_code=session["disposition"],
         first_response_at=first_response_at,
         topic=topic,
+        text_label=label_of(text_intent, text_topic),
     )
     return session, contact
 

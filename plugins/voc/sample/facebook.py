@@ -14,7 +14,7 @@ from typing import Any
 
 from voc.sample import clock, texts
 from voc.sample.faults import pages_with_truncated_retry, pick_page
-from voc.sample.model import ORGANISATION, PAGE_ID, ChannelOutput, Contact, Context, Malformed, language, pick
+from voc.sample.model import ORGANISATION, PAGE_ID, ChannelOutput, Contact, Context, Malformed, label_of, language, pick
 from voc.sample.people import Person
 from voc.sample.writers import json_document
 
@@ -115,7 +115,9 @@ def _thread(
             answer_at = reply_at + clock.seconds(rng, 600, 24 * 3600)
             if rng.random() < 0.25 and answer_at < period.end:
                 _comment(post, author, rng.choice(texts.FOLLOW_UPS_AFTER_REPLY[speaker]), answer_at, comment["id"])
-    output.contacts.append(Contact("facebook", comment["id"], commented_at, speaker, text, None, first_response_at, topic))
+    output.contacts.append(
+        Contact("facebook", comment["id"], commented_at, speaker, text, None, first_response_at, topic, label_of(intent, topic))
+    )
 
 
 def _comment(post: dict[str, Any], author: dict[str, str], message: str, when: datetime, parent: str | None) -> dict:

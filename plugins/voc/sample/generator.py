@@ -6,6 +6,7 @@ channel, nothing depends on the clock (once ``end`` is fixed) or on set ordering
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 import shutil
@@ -16,7 +17,6 @@ from typing import Any
 
 from voc.channels import REGISTRY
 from voc.sample import cases, chat, facebook, mailbox, phone, surveys, twitter, web
-from voc.sample.classify import Classifier
 from voc.sample.clock import RESPONSE_LIMIT, Period, floor_hour
 from voc.sample.model import CONTACT_CHANNELS, RATED_CHANNELS, ChannelOutput, Contact, Context, Rating
 from voc.sample.people import Population
@@ -25,6 +25,18 @@ from voc.sample.people import Population
 SOURCE_CHANNELS = tuple(REGISTRY)
 RAW_TABLES = tuple(f"raw.{table}" for channel in REGISTRY.values() for table in channel.entities.values())
 GROUND_TRUTH = "ground_truth.json"
+GROUND_TRUTH_CONTACTS = "ground_truth_contacts.csv"
+CONTACT_TRUTH_COLUMNS = (
+    "contact_id",
+    "channel",
+    "received_at",
+    "language",
+    "disposition_code",
+    "text_label",
+    "contact_type",
+    "first_response_at",
+)
+AGREEMENT_SAMPLE = 5000  # texts the classifier is compared on (all of them in samples of up to this size)
 
 
 def generate(
@@ -56,7 +68,6 @@ def generate(
         seed=seed,
         period=period,
         scale=scale,
-        classifier=Classifier.from_seeds(),
         population=Population(random.Random(f"{seed}/people")),
         spike_day=spike_day(period),
     )
@@ -71,22 +82,52 @@ def generate(
         ("web", web),
     ):
         outputs[name] = module.simulate(ctx)
-        _classify(ctx, outputs[name].contacts)
         say(outputs[name].progress)
     rated = [contact for name in RATED_CHANNELS for contact in outputs[name].contacts]
     outputs["surveys"] = surveys.simulate(ctx, rated)
-    _classify(ctx, outputs["surveys"].contacts)
     say(outputs["surveys"].progress)
     outputs["cases"] = cases.simulate(ctx, rated)
     say(outputs["cases"].progress)
 
     truth = ground_truth(ctx, outputs)
-    _write(Path(out_dir), outputs, truth)
+    contacts = [contact for name in CONTACT_CHANNELS for contact in outputs[name].contacts]
+    truth["classifier_agreement"] = classifier_agreement(contacts, random.Random(f"{seed}/agreement"))
+    _write(Path(out_dir), outputs, truth, contacts)
     say(
         f"ground truth: {truth['summary']['contacts']:,} contacts, {truth['summary']['complaints']:,} complaints, "
         f"{len(truth['malformed'])} malformed units"
     )
+    agreement = truth["classifier_agreement"]
+    say(
+        f"classifier {agreement['model_version']} agrees with the type each text was written for on "
+        f"{agreement['agreeing']:,} of {agreement['texts']:,} texts ({agreement['agreement']:.1%}); "
+        f"complaints: precision {agreement['complaint_precision']:.1%}, recall {agreement['complaint_recall']:.1%}"
+    )
     return truth
+
+
+def classifier_agreement(contacts: list[Contact], rng: random.Random) -> dict[str, Any]:
+    """How often the classifier gives a sample text the type the generator wrote it for (a measurement, not truth)."""
+    from voc.classifier.evaluate import score_predictions
+    from voc.classifier.model import load_models
+
+    model = load_models()["contact_type"]
+    labelled = [contact for contact in contacts if contact.text and contact.text_label]
+    if len(labelled) > AGREEMENT_SAMPLE:
+        labelled = rng.sample(labelled, AGREEMENT_SAMPLE)
+    scores = score_predictions(
+        [(contact.language, contact.text_label, model.predict(contact.text).label) for contact in labelled], model.labels
+    )
+    confusion = scores.confusion()
+    return {
+        "model_version": model.version,
+        "texts": len(labelled),
+        "agreeing": sum(count for (truth, guess), count in confusion.items() if truth == guess),
+        "agreement": scores.accuracy(),
+        "complaint_precision": scores.precision("complaint"),
+        "complaint_recall": scores.recall("complaint"),
+        "disagreements": {f"{truth}->{guess}": count for (truth, guess), count in sorted(confusion.items()) if truth != guess},
+    }
 
 
 def spike_day(period: Period) -> date:
@@ -105,11 +146,6 @@ def _as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).replace(microsecond=0)
-
-
-def _classify(ctx: Context, contacts: list[Contact]) -> None:
-    for contact in contacts:
-        contact.contact_type = ctx.classifier.contact_type(contact.disposition_code, contact.text)
 
 
 def ground_truth(ctx: Context, outputs: dict[str, ChannelOutput]) -> dict[str, Any]:
@@ -188,17 +224,34 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _write(out_dir: Path, outputs: dict[str, ChannelOutput], truth: dict[str, Any]) -> None:
+def _write(out_dir: Path, outputs: dict[str, ChannelOutput], truth: dict[str, Any], contacts: list[Contact]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for channel in SOURCE_CHANNELS:
         shutil.rmtree(out_dir / channel, ignore_errors=True)
     (out_dir / GROUND_TRUTH).unlink(missing_ok=True)
+    (out_dir / GROUND_TRUTH_CONTACTS).unlink(missing_ok=True)
     for output in outputs.values():
         for relative, content in output.files.items():
             path = out_dir / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
+    with (out_dir / GROUND_TRUTH_CONTACTS).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(CONTACT_TRUTH_COLUMNS)
+        for contact in contacts:
+            writer.writerow(
+                [
+                    contact.contact_id,
+                    contact.channel,
+                    contact.received_at.isoformat(),
+                    contact.language,
+                    contact.disposition_code or "",
+                    contact.text_label or "",
+                    contact.contact_type,
+                    contact.first_response_at.isoformat() if contact.first_response_at else "",
+                ]
+            )
     (out_dir / GROUND_TRUTH).write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-__all__ = ["generate", "ground_truth", "spike_day"]
+__all__ = ["classifier_agreement", "generate", "ground_truth", "spike_day"]

@@ -23,6 +23,7 @@ from voc.sample.model import (
     Contact,
     Context,
     Malformed,
+    label_of,
     language,
     pick,
 )
@@ -170,6 +171,7 @@ def _customer_thread(ctx: Context, rng: random.Random, received_at: datetime) ->
         disposition_code=coded[0] if coded else None,
         first_response_at=outbound[0].date if outbound else None,
         topic=topic,
+        text_label=label_of(text_intent, text_topic),
     )
     return contact, thread
 

@@ -9,7 +9,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from voc.sample.classify import Classifier
 from voc.sample.clock import Period
 from voc.sample.people import Population
 
@@ -38,6 +37,15 @@ DISPOSITION_CODES = {
     ("other", "misdirected"): "OTH-WRONGNUMBER",
     ("other", "spam"): "OTH-SPAM",
 }
+
+
+def label_of(intent: str, topic: str) -> str:
+    """The contact type the generator means a text of (intent, topic) to have: feedback is praise or suggestion."""
+    return topic if intent == "feedback" else intent
+
+
+# What each disposition code means, in the generator's own terms.
+CODE_TYPES = {code: label_of(intent, topic) for (intent, topic), code in DISPOSITION_CODES.items()}
 # A contact coded as a complaint whose own words read as a question: (complaint topic, topic of the question).
 UNDERSTATED_COMPLAINTS = (("billing", "billing"), ("outage", "tech"), ("defect", "tech"))
 
@@ -54,7 +62,18 @@ class Contact:
     disposition_code: str | None
     first_response_at: datetime | None
     topic: str
-    contact_type: str = ""
+    text_label: str | None = None  # the type the generator meant the text to have (None without text)
+
+    @property
+    def contact_id(self) -> str:
+        return f"{self.channel}:{self.key}"
+
+    @property
+    def contact_type(self) -> str:
+        """The type the marts must give the contact: the agent's code wins, then the text's intended label."""
+        if self.disposition_code:
+            return CODE_TYPES[self.disposition_code]
+        return self.text_label or "unclassified"
 
 
 @dataclass(frozen=True)
@@ -98,7 +117,6 @@ class Context:
     seed: int
     period: Period
     scale: float
-    classifier: Classifier
     population: Population
     spike_day: date
 

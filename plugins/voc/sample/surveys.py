@@ -2,7 +2,7 @@
 
 About one phone, email or chat contact in nine is rated 1 to 72 hours after it arrived. Scores follow what happened:
 an unanswered complaint scores low, an answered inquiry high. Each response is itself a contact (its comment
-classified by the lexicon, an empty comment unclassified) and is never answered.
+written for a type of its own, an empty comment unclassified) and is never answered.
 """
 
 from __future__ import annotations
@@ -41,16 +41,21 @@ def simulate(ctx: Context, rated: list[Contact]) -> ChannelOutput:
             csat = None
         if rng.random() < 0.07:
             nps = None
-        comment = ""
+        comment, mood = "", None
         if rng.random() < 0.55:
-            mood = "inquiry" if csat is None or csat == 3 else "complaint" if csat <= 2 else "feedback"
+            if csat is None or csat == 3:
+                mood = "other"
+            elif csat <= 2:
+                mood = "complaint"
+            else:
+                mood = "praise" if rng.random() < 0.75 else "suggestion"
             comment = rng.choice(texts.SURVEY_COMMENTS[(contact.language, mood)])
-        drafts.append((submitted_at, contact, csat, nps, comment))
+        drafts.append((submitted_at, contact, csat, nps, comment, mood))
     drafts.sort(key=lambda draft: draft[0])
 
     output = ChannelOutput("surveys")
     files: dict[str, list[list[str]]] = {f"surveys/responses_{day:%Y-%m-%d}.csv": [] for day in period.days()}
-    for number, (submitted_at, contact, csat, nps, comment) in enumerate(drafts, start=1):
+    for number, (submitted_at, contact, csat, nps, comment, label) in enumerate(drafts, start=1):
         response_id = f"SR-{number:06d}"
         files[f"surveys/responses_{period.local_date(submitted_at):%Y-%m-%d}.csv"].append(
             [
@@ -66,7 +71,7 @@ def simulate(ctx: Context, rated: list[Contact]) -> ChannelOutput:
         )
         output.ratings.append(Rating(response_id, submitted_at, contact.channel, contact.key, csat, nps))
         output.contacts.append(
-            Contact("surveys", response_id, submitted_at, contact.language, comment or None, None, None, contact.topic)
+            Contact("surveys", response_id, submitted_at, contact.language, comment or None, None, None, contact.topic, label)
         )
 
     output.files, output.malformed = write_csv_exports(

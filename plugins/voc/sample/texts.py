@@ -1,13 +1,12 @@
 """Phrase banks of the sample data, in Spanish and English.
 
-Every customer text is written for one *intent* (complaint, feedback, inquiry, other) and one *topic*. The banks
-follow the classification lexicon (``dbt_project/seeds/classification_lexicon.csv``): complaint texts contain a
-complaint term, feedback texts a feedback term and no complaint term, inquiry and "other" texts no term at all —
-terms written in their lowercase lexicon form, accents included. The ground truth never relies on this: it
-classifies the emitted text with the lexicon itself. Agents' replies and customers' follow-ups are free text: the
-contact's type is decided by its first message only.
+Every customer text is written for one *intent* (complaint, feedback, inquiry, other) and one *topic*; feedback
+is praise or a suggestion according to its topic (``model.label_of``). The label a text was written for is what the
+ground truth records: it is never derived from the classifier, whose agreement with it ``voc sample`` reports.
+Agents' replies and customers' follow-ups are free text: the contact's type is decided by its first message only.
 
-Placeholders (``{product}``, ``{city}``, ...) are filled from ``FILLERS``; no filler contains a lexicon term.
+Placeholders (``{product}``, ``{city}``, ...) are filled from ``FILLERS``; fillers are neutral nouns and names that
+do not change a text's intent.
 """
 
 from __future__ import annotations
@@ -236,7 +235,7 @@ SUBJECTS: dict[tuple[str, str], list[str]] = {
     ("en", "spam"): ["Business proposal", "Partnership"],
 }
 
-# Email greetings and sign-offs of customers: no lexicon term (no "gracias"/"thanks" in a sign-off).
+# Email greetings and sign-offs of customers: neutral (no "gracias"/"thanks" that would read as praise).
 EMAIL_OPENINGS = {
     "es": ["Hola,", "Buenos días,", "Buenas tardes,", "Hola, buenas,"],
     "en": ["Hello,", "Hi,", "Good morning,"],
@@ -246,7 +245,7 @@ EMAIL_CLOSINGS = {
     "en": ["Regards,", "Best regards,", "Kind regards,"],
 }
 
-# Survey comments by (language, intent); "inquiry" comments are neutral remarks.
+# Survey comments by (language, intended type), answering "why this score?"; "other" comments are neutral remarks.
 SURVEY_COMMENTS: dict[tuple[str, str], list[str]] = {
     ("es", "complaint"): [
         "Pésimo servicio, sigo sin conexión.",
@@ -255,30 +254,36 @@ SURVEY_COMMENTS: dict[tuple[str, str], list[str]] = {
         "Sigue sin resolverse mi reclamación.",
         "La espera fue fatal, más de media hora.",
         "Sigo esperando la devolución.",
+        "Tardaron mucho en contestar y no me lo solucionaron.",
     ],
     ("en", "complaint"): [
         "Terrible, still no connection.",
         "Unacceptable waiting time.",
         "Still waiting for my refund.",
     ],
-    ("es", "feedback"): [
+    ("es", "praise"): [
         "Excelente atención, muy amable.",
         "Gracias, me lo solucionaron enseguida.",
-        "Estaría bien no tener que esperar tanto al teléfono.",
         "Encantada con la atención.",
     ],
-    ("en", "feedback"): [
+    ("en", "praise"): [
         "Excellent, very helpful agent.",
         "Thanks, sorted in minutes.",
-        "It would be nice to get a text with the case number.",
     ],
-    ("es", "inquiry"): [
+    ("es", "suggestion"): [
+        "Estaría bien no tener que esperar tanto al teléfono.",
+        "Sugiero que enviéis el número de incidencia por SMS.",
+    ],
+    ("en", "suggestion"): [
+        "It would be nice to get a text with the case number.",
+        "I suggest a callback option instead of waiting on hold.",
+    ],
+    ("es", "other"): [
         "El técnico vino el jueves.",
         "Normal, sin más.",
-        "Tardaron un poco en contestar.",
         "Correcto.",
     ],
-    ("en", "inquiry"): ["It was ok.", "The agent answered my question.", "Average."],
+    ("en", "other"): ["It was ok.", "The agent answered my question.", "Average."],
 }
 
 # Web mentions by (language, intent): (topic, title, summary), written by bloggers and news sites.
@@ -348,7 +353,7 @@ WEB_ITEMS: dict[tuple[str, str], list[tuple[str, str, str]]] = {
             "It would be nice to have a cheaper plan for single-line customers.",
         ),
     ],
-    ("es", "inquiry"): [
+    ("es", "other"): [
         (
             "product",
             "Alba Connect amplía su red de fibra en {city}",
@@ -366,7 +371,7 @@ WEB_ITEMS: dict[tuple[str, str], list[tuple[str, str, str]]] = {
         ),
         ("product", "Alba Connect abre una tienda en {city}", "La nueva tienda abrirá de lunes a sábado."),
     ],
-    ("en", "inquiry"): [
+    ("en", "other"): [
         (
             "product",
             "Alba Connect expands 5G coverage to {city}",

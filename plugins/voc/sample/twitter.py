@@ -23,6 +23,7 @@ from voc.sample.model import (
     Contact,
     Context,
     Malformed,
+    label_of,
     language,
     pick,
 )
@@ -200,7 +201,9 @@ def _conversation(
                         conversation_id=root["id"],
                         replied_to=(answer["id"], author_id),
                     )
-    output.contacts.append(Contact("twitter", root["id"], posted_at, speaker, root["text"], None, first_response_at, topic))
+    output.contacts.append(
+        Contact("twitter", root["id"], posted_at, speaker, root["text"], None, first_response_at, topic, label_of(intent, topic))
+    )
 
 
 def _third_party_mention(ctx: Context, rng: random.Random, timeline: Timeline, posted_at: datetime) -> None:

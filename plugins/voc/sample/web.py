@@ -12,12 +12,12 @@ from datetime import date, datetime, timedelta
 
 from voc.sample import clock, texts
 from voc.sample.clock import Period
-from voc.sample.model import ChannelOutput, Contact, Context, Malformed, language, pick
+from voc.sample.model import ChannelOutput, Contact, Context, Malformed, label_of, language, pick
 from voc.sample.people import FIRST_NAMES, LAST_NAMES
 from voc.sample.writers import FeedItem, FeedSource, feed_document
 
 MENTIONS_PER_DAY = 2.0
-INTENTS = (("inquiry", 0.4), ("complaint", 0.35), ("feedback", 0.25))
+INTENTS = (("other", 0.4), ("complaint", 0.35), ("feedback", 0.25))  # "other": news that merely names the brand
 SPIKE_FACTOR = 10
 WINDOW_DAYS = 3
 SOURCES = (
@@ -34,6 +34,7 @@ class Mention:
     item: FeedItem
     local_day: date
     topic: str
+    label: str  # the contact type the generator means the mention to have
 
 
 def simulate(ctx: Context) -> ChannelOutput:
@@ -64,6 +65,7 @@ def simulate(ctx: Context) -> ChannelOutput:
                     None,
                     None,
                     mention.topic,
+                    mention.label,
                 )
             )
 
@@ -109,7 +111,7 @@ def _mention(rng: random.Random, period: Period, published: datetime, intent: st
         published=published,
         author=author,
     )
-    return Mention(source, item, local.date(), topic)
+    return Mention(source, item, local.date(), topic, label_of("complaint" if spike else intent, topic))
 
 
 def _add_invalid_items(rng: random.Random, snapshots: dict[str, tuple[FeedSource, datetime, list[FeedItem]]]) -> list[Malformed]:
@@ -121,7 +123,7 @@ def _add_invalid_items(rng: random.Random, snapshots: dict[str, tuple[FeedSource
     for fault, path in zip(("no key", "bad date"), rng.sample(inner, 2) if len(inner) >= 2 else inner * 2, strict=True):
         source, built_at, items = snapshots[path]
         speaker = source.language[:2]
-        _, title, summary = rng.choice(texts.WEB_ITEMS[(speaker, "inquiry")])
+        _, title, summary = rng.choice(texts.WEB_ITEMS[(speaker, "other")])
         when = built_at - timedelta(hours=2, seconds=rng.randrange(3600))
         item = FeedItem(
             title=texts.fill(title, speaker, rng),

@@ -1,0 +1,56 @@
+with
+
+labelled_messages as (
+
+    select * from {{ ref('labelled_messages') }}
+
+),
+
+message_texts as (
+
+    select
+        message_id as text_id,
+        text as classifier_text
+
+    from labelled_messages
+
+),
+
+type_predictions as (
+
+    {{ classifier_predictions('message_texts', 'contact_type') }}
+
+),
+
+sentiment_predictions as (
+
+    {{ classifier_predictions('message_texts', 'sentiment') }}
+
+),
+
+final as (
+
+    select
+        labelled_messages.message_id,
+        labelled_messages.language,
+        labelled_messages.split,
+        labelled_messages.contact_type,
+        type_predictions.label as predicted_contact_type,
+        type_predictions.probability as contact_type_probability,
+        type_predictions.evidence as contact_type_evidence,
+        type_predictions.model_version as contact_type_model_version,
+        labelled_messages.sentiment,
+        sentiment_predictions.label as predicted_sentiment,
+        sentiment_predictions.probability as sentiment_probability,
+        sentiment_predictions.evidence as sentiment_evidence,
+        sentiment_predictions.model_version as sentiment_model_version
+
+    from labelled_messages
+    left join type_predictions
+        on labelled_messages.message_id = type_predictions.text_id
+    left join sentiment_predictions
+        on labelled_messages.message_id = sentiment_predictions.text_id
+
+)
+
+select * from final

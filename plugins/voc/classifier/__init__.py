@@ -1,0 +1,1 @@
+"""The contact-type and sentiment classifier: corpus, features, training, artefact, evaluation."""

@@ -1,0 +1,116 @@
+"""The labelled corpus: customer messages written and labelled by hand, kept apart from the sample generator.
+
+``data/labelled/labelled_messages.csv`` (see ``data/labelled/README.md``) holds one row per message with its
+language, register, type, sentiment and a fixed split. Training reads ``train`` and ``dev`` only; ``test`` is read by
+the evaluation alone, to report how the classifier does on text it never saw.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from voc.settings import PROJECT_ROOT
+
+CORPUS_PATH = PROJECT_ROOT / "data" / "labelled" / "labelled_messages.csv"
+
+TYPES = ("complaint", "praise", "suggestion", "inquiry", "other")
+SENTIMENTS = ("negative", "neutral", "positive")
+LANGUAGES = ("es", "en")
+REGISTERS = ("tweet", "chat", "email", "call_note", "survey_comment", "blog_post", "facebook_comment")
+SPLITS = ("train", "dev", "test")
+COLUMNS = ("message_id", "language", "register", "sector", "text", "contact_type", "sentiment", "phenomena", "split")
+
+# Shares of the corpus given to train and dev (by a hash of the message id); the rest is test.
+SPLIT_SHARES = (("train", 0.6), ("dev", 0.2))
+
+
+class CorpusError(ValueError):
+    """The corpus file is missing or a row breaks its contract; the message names the line and the problem."""
+
+
+@dataclass(frozen=True)
+class Message:
+    message_id: str
+    language: str
+    register: str
+    sector: str
+    text: str
+    contact_type: str
+    sentiment: str
+    phenomena: tuple[str, ...]
+    split: str
+
+
+def load(path: Path = CORPUS_PATH, *, splits: tuple[str, ...] = SPLITS) -> list[Message]:
+    """The corpus rows of the given splits, validated."""
+    if not path.is_file():
+        raise CorpusError(f"labelled corpus not found: {path}")
+    messages: list[Message] = []
+    seen: set[str] = set()
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != COLUMNS:
+            raise CorpusError(f"{path}: header must be {','.join(COLUMNS)}, found {','.join(reader.fieldnames or [])}")
+        for row in reader:
+            where = f"{path.name} line {reader.line_num}"
+            message = _message(row, where)
+            if message.message_id in seen:
+                raise CorpusError(f"{where}: duplicate message_id {message.message_id}")
+            seen.add(message.message_id)
+            if message.split in splits:
+                messages.append(message)
+    return messages
+
+
+def _message(row: dict[str, str], where: str) -> Message:
+    checks = (
+        ("language", LANGUAGES),
+        ("register", REGISTERS),
+        ("contact_type", TYPES),
+        ("sentiment", SENTIMENTS),
+        ("split", SPLITS),
+    )
+    for column, allowed in checks:
+        if row[column] not in allowed:
+            raise CorpusError(f"{where}: {column} {row[column]!r} is not one of {', '.join(allowed)}")
+    if not row["message_id"].strip():
+        raise CorpusError(f"{where}: empty message_id")
+    if not row["text"].strip():
+        raise CorpusError(f"{where}: empty text")
+    if row["split"] != split_of(row["message_id"]):
+        raise CorpusError(
+            f"{where}: split {row['split']!r} is not the one its id gives ({split_of(row['message_id'])!r}); "
+            "splits follow `split_of` and are never chosen by hand"
+        )
+    return Message(
+        message_id=row["message_id"],
+        language=row["language"],
+        register=row["register"],
+        sector=row["sector"],
+        text=row["text"],
+        contact_type=row["contact_type"],
+        sentiment=row["sentiment"],
+        phenomena=tuple(tag for tag in row["phenomena"].split("|") if tag),
+        split=row["split"],
+    )
+
+
+def split_of(message_id: str) -> str:
+    """The split a message belongs to, a pure function of its id: SHA-256 of the id read as a number in [0, 1),
+    below 0.6 train, below 0.8 dev, else test. Adding messages never moves an existing one, and anyone can check that
+    no message was moved by hand after looking at results."""
+    position = int(hashlib.sha256(message_id.encode("utf-8")).hexdigest(), 16) / 2**256
+    bound = 0.0
+    for name, share in SPLIT_SHARES:
+        bound += share
+        if position < bound:
+            return name
+    return "test"
+
+
+def summary(messages: list[Message]) -> Counter:
+    return Counter((message.language, message.split, message.contact_type) for message in messages)

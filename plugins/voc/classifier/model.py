@@ -1,0 +1,257 @@
+"""The classifier artefact and its Python scorer.
+
+Two CSV files in ``artefact/`` hold a trained model, reviewed like code:
+
+- ``classifier_models.csv``: one row per model (``contact_type``, ``sentiment``) with its version, labels, the
+  review threshold and the figures measured on the corpus' held-out test split when it was trained;
+- ``classifier_weights.csv``: the weight of each feature for each label (``(bias)`` is the intercept), in units of
+  1/10,000 so that sums are exact in SQL ``numeric`` and in Python integers alike.
+
+A text's score for a label is its bias plus the weights of the features present in it; the label with the highest
+score wins (ties go to the label listed first); its probability is the softmax of the scores. The evidence of a
+decision is the list of features that pushed the winning label above the runner-up, largest first: what an
+auditor reads to see why a contact was called a complaint. The warehouse computes exactly this in SQL
+(``dbt_project/macros/classifier.sql``).
+
+``install`` copies the artefact into the warehouse's ``classifier`` schema (``classifier.models``,
+``classifier.weights``), which dbt reads as a source; it runs with the warehouse's bootstrap and does nothing when
+the installed artefact is already this one.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from voc.classifier.features import features
+
+ARTEFACT_DIR = Path(__file__).resolve().parent / "artefact"
+MODELS_FILE = "classifier_models.csv"
+WEIGHTS_FILE = "classifier_weights.csv"
+BIAS = "(bias)"
+WEIGHT_SCALE = 10_000  # weights are stored with four decimals
+EVIDENCE_SIZE = 5
+
+MODEL_COLUMNS = (
+    "model_name",
+    "model_version",
+    "labels",
+    "review_threshold",
+    "corpus_sha256",
+    "regularisation_c",
+    "min_document_frequency",
+    "features",
+    "test_messages",
+    "test_accuracy_es",
+    "test_accuracy_en",
+    "test_macro_f1",
+    "test_complaint_f1_es",
+    "test_complaint_f1_en",
+)
+WEIGHT_COLUMNS = ("model_name", "feature", "label", "weight")
+
+
+class ArtefactError(ValueError):
+    """The classifier artefact is missing or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    label: str
+    probability: float
+    runner_up: str | None
+    evidence: tuple[tuple[str, Decimal], ...]  # (feature, contribution of winning label over runner-up)
+
+    @property
+    def evidence_text(self) -> str | None:
+        """The evidence as the warehouse stores it: ``feature (+contribution)`` joined by ``; ``."""
+        return "; ".join(f"{feature} (+{contribution:.4f})" for feature, contribution in self.evidence) or None
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    name: str
+    version: str
+    labels: tuple[str, ...]
+    review_threshold: float
+    bias: dict[str, int]
+    weights: dict[str, dict[str, int]]  # feature -> label -> weight in 1/WEIGHT_SCALE units
+    info: dict[str, str]
+
+    def scores(self, text: str | None) -> dict[str, int]:
+        totals = dict(self.bias)
+        for feature in features(text):
+            for label, weight in self.weights.get(feature, {}).items():
+                totals[label] += weight
+        return totals
+
+    def predict(self, text: str | None) -> Prediction:
+        totals = self.scores(text)
+        ranked = sorted(self.labels, key=lambda label: (-totals[label], self.labels.index(label)))
+        winner = ranked[0]
+        runner_up = ranked[1] if len(ranked) > 1 else None
+        top = totals[winner]
+        denominator = sum(math.exp((totals[label] - top) / WEIGHT_SCALE) for label in self.labels)
+        evidence: list[tuple[str, int]] = []
+        if runner_up is not None:
+            for feature in features(text):
+                label_weights = self.weights.get(feature, {})
+                contribution = label_weights.get(winner, 0) - label_weights.get(runner_up, 0)
+                if contribution > 0:
+                    evidence.append((feature, contribution))
+        evidence.sort(key=lambda item: (-item[1], item[0]))
+        return Prediction(
+            label=winner,
+            probability=1 / denominator,
+            runner_up=runner_up,
+            evidence=tuple((feature, Decimal(units).scaleb(-4)) for feature, units in evidence[:EVIDENCE_SIZE]),
+        )
+
+
+def load_models(artefact_dir: Path = ARTEFACT_DIR) -> dict[str, LinearModel]:
+    """Every model of the artefact, by name."""
+    models_path, weights_path = artefact_dir / MODELS_FILE, artefact_dir / WEIGHTS_FILE
+    for path in (models_path, weights_path):
+        if not path.is_file():
+            raise ArtefactError(f"classifier artefact not found: {path} (train it with `voc train`)")
+    with models_path.open(encoding="utf-8", newline="") as handle:
+        infos = {row["model_name"]: row for row in csv.DictReader(handle)}
+    bias: dict[str, dict[str, int]] = {name: {} for name in infos}
+    weights: dict[str, dict[str, dict[str, int]]] = {name: {} for name in infos}
+    with weights_path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = row["model_name"]
+            if name not in infos:
+                raise ArtefactError(f"{weights_path.name}: weight for unknown model {name!r}")
+            units = _units(row["weight"], weights_path.name)
+            if row["feature"] == BIAS:
+                bias[name][row["label"]] = units
+            else:
+                weights[name].setdefault(row["feature"], {})[row["label"]] = units
+    models = {}
+    for name, info in infos.items():
+        labels = tuple(info["labels"].split("|"))
+        if set(bias[name]) != set(labels):
+            raise ArtefactError(f"{weights_path.name}: model {name} needs a {BIAS} weight for each of {', '.join(labels)}")
+        models[name] = LinearModel(
+            name=name,
+            version=info["model_version"],
+            labels=labels,
+            review_threshold=float(info["review_threshold"]),
+            bias=bias[name],
+            weights=weights[name],
+            info=info,
+        )
+    return models
+
+
+def _units(weight: str, where: str) -> int:
+    value = Decimal(weight) * WEIGHT_SCALE
+    if value != value.to_integral_value():
+        raise ArtefactError(f"{where}: weight {weight} has more than four decimals")
+    return int(value)
+
+
+INSTALL_SQL = """
+create table if not exists classifier.models (
+    model_name text primary key,
+    model_version text not null,
+    labels text not null,
+    review_threshold numeric not null,
+    corpus_sha256 text not null,
+    regularisation_c numeric,
+    min_document_frequency integer,
+    features integer,
+    test_messages integer,
+    test_accuracy_es numeric,
+    test_accuracy_en numeric,
+    test_macro_f1 numeric,
+    test_complaint_f1_es numeric,
+    test_complaint_f1_en numeric,
+    artefact_sha256 text not null,
+    installed_at timestamptz not null default now()
+);
+create table if not exists classifier.weights (
+    model_name text not null references classifier.models (model_name),
+    feature text not null,
+    label text not null,
+    weight numeric(12, 4) not null,
+    primary key (model_name, feature, label)
+);
+create table if not exists classifier.weight_vectors (
+    model_name text not null references classifier.models (model_name),
+    feature text not null,
+    weights integer[] not null,
+    primary key (model_name, feature)
+);
+comment on table classifier.models is
+    'The installed classifier models (voc.classifier, artefact/classifier_models.csv): version, labels, review '
+    'threshold and the figures measured on the labelled corpus'' held-out split.';
+comment on table classifier.weights is
+    'The installed classifier weights (artefact/classifier_weights.csv): one row per model, feature and label.';
+comment on table classifier.weight_vectors is
+    'The installed weights as the warehouse scores them: one row per model and feature, the weights in 1/10,000 '
+    'in the order of the model''s labels (0 where the artefact has none).';
+"""
+
+# classifier.weights, one integer array per feature in the order of the model's labels
+WEIGHT_VECTORS_SQL = """
+insert into classifier.weight_vectors (model_name, feature, weights)
+select
+    features.model_name,
+    features.feature,
+    array_agg(coalesce((weights.weight * 10000)::integer, 0) order by labels.label_order)
+from (select distinct model_name, feature from classifier.weights) as features
+inner join (
+    select models.model_name, model_labels.label, model_labels.label_order
+    from classifier.models
+    cross join lateral unnest(string_to_array(models.labels, '|')) with ordinality as model_labels (label, label_order)
+) as labels
+    on features.model_name = labels.model_name
+left join classifier.weights
+    on weights.model_name = features.model_name and weights.feature = features.feature and weights.label = labels.label
+group by features.model_name, features.feature
+"""
+
+
+# Changes whenever install() lays the artefact out differently, so that an existing warehouse is reinstalled.
+INSTALL_LAYOUT = "weight-vectors-1"
+
+
+def artefact_sha256(artefact_dir: Path = ARTEFACT_DIR) -> str:
+    """The installed artefact's identity: its two files and the layout install() gives them."""
+    digest = hashlib.sha256(INSTALL_LAYOUT.encode())
+    for name in (MODELS_FILE, WEIGHTS_FILE):
+        digest.update((artefact_dir / name).read_bytes())
+    return digest.hexdigest()
+
+
+def install(conn, artefact_dir: Path = ARTEFACT_DIR) -> bool:
+    """Copy the artefact into ``classifier.models``/``classifier.weights`` unless it is already there (one
+    transaction, serialised); returns whether it was (re)installed."""
+    load_models(artefact_dir)  # refuse an inconsistent artefact before touching the warehouse
+    sha = artefact_sha256(artefact_dir)
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(hashtext('voc.classifier.install'))")
+        conn.execute(INSTALL_SQL)
+        installed = {row[0] for row in conn.execute("select artefact_sha256 from classifier.models")}
+        if installed == {sha}:
+            return False
+        conn.execute("delete from classifier.weight_vectors")
+        conn.execute("delete from classifier.weights")
+        conn.execute("delete from classifier.models")
+        with (artefact_dir / MODELS_FILE).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        with conn.cursor().copy(f"copy classifier.models ({', '.join(MODEL_COLUMNS)}, artefact_sha256) from stdin") as copy:
+            for row in rows:
+                copy.write_row([row[column] or None for column in MODEL_COLUMNS] + [sha])
+        with (artefact_dir / WEIGHTS_FILE).open(encoding="utf-8", newline="") as handle:
+            with conn.cursor().copy(f"copy classifier.weights ({', '.join(WEIGHT_COLUMNS)}) from stdin") as copy:
+                for row in csv.DictReader(handle):
+                    copy.write_row([row[column] for column in WEIGHT_COLUMNS])
+        conn.execute(WEIGHT_VECTORS_SQL)
+    return True

@@ -1,0 +1,111 @@
+"""The committed classifier artefact: what it was measured at, whether it meets its targets, and that it is reproducible.
+
+The figures here are computed from the corpus' held-out test split and the labels people gave it; none is copied
+from an earlier run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+from voc.classifier import corpus
+from voc.classifier.evaluate import evaluate
+from voc.classifier.features import features
+from voc.classifier.model import WEIGHT_SCALE, load_models
+
+
+@pytest.fixture(scope="module")
+def models():
+    return load_models()
+
+
+@pytest.fixture(scope="module")
+def held_out():
+    return evaluate("test")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="target not met yet: the linear model reaches complaint F1 0.86 (es) and 0.86 (en) on the held-out split; "
+    "see EVALUATION.md. Strict: once it passes, this marker must go.",
+)
+def test_complaint_f1_is_at_least_090_in_each_language_on_the_held_out_split(held_out):
+    scores = held_out["contact_type"]
+    for language in corpus.LANGUAGES:
+        assert scores.f1("complaint", language) >= 0.90, (language, scores.f1("complaint", language))
+
+
+def test_the_held_out_split_has_enough_messages_per_language(held_out):
+    for language in corpus.LANGUAGES:
+        assert held_out["contact_type"].count(language) >= 200, language
+
+
+def test_macro_f1_over_the_five_types_is_at_least_080(held_out):
+    assert held_out["contact_type"].macro_f1() >= 0.80
+
+
+def test_sentiment_accuracy_is_at_least_080_in_each_language(held_out):
+    for language in corpus.LANGUAGES:
+        assert held_out["sentiment"].accuracy(language) >= 0.80, language
+
+
+def test_the_figures_stored_with_the_model_are_the_measured_ones(models, held_out):
+    """The report states what classifier_models records: it must be what the held-out split gives today."""
+    types, sentiment = models["contact_type"].info, models["sentiment"].info
+    scores = held_out["contact_type"]
+    assert float(types["test_complaint_f1_es"]) == pytest.approx(scores.f1("complaint", "es"), abs=5e-5)
+    assert float(types["test_complaint_f1_en"]) == pytest.approx(scores.f1("complaint", "en"), abs=5e-5)
+    assert float(types["test_macro_f1"]) == pytest.approx(scores.macro_f1(), abs=5e-5)
+    assert float(sentiment["test_accuracy_es"]) == pytest.approx(held_out["sentiment"].accuracy("es"), abs=5e-5)
+    assert int(types["test_messages"]) == scores.count()
+
+
+def test_the_artefact_was_trained_on_the_committed_corpus(models):
+    digest = hashlib.sha256(corpus.CORPUS_PATH.read_bytes()).hexdigest()
+    assert {model.info["corpus_sha256"] for model in models.values()} == {digest}
+
+
+def test_evidence_explains_each_decision(models):
+    """The evidence lists features of the text whose weights favour the winner over the runner-up, with exactly
+    that difference, largest first: the five features that did most to decide."""
+    model = models["contact_type"]
+    for message in corpus.load(splits=("dev",)):
+        prediction = model.predict(message.text)
+        present = features(message.text)
+        totals = model.scores(message.text)
+        margin = totals[prediction.label] - totals[prediction.runner_up]
+        assert margin >= 0
+        explained = 0
+        for feature, contribution in prediction.evidence:
+            assert feature in present, (message.message_id, feature)
+            weights = model.weights[feature]
+            units = weights.get(prediction.label, 0) - weights.get(prediction.runner_up, 0)
+            assert units == contribution * WEIGHT_SCALE > 0
+            explained += units
+        contributions = sorted(
+            (model.weights.get(f, {}).get(prediction.label, 0) - model.weights.get(f, {}).get(prediction.runner_up, 0))
+            for f in present
+        )
+        positive = [c for c in contributions if c > 0]
+        assert explained == sum(sorted(positive, reverse=True)[:5]), message.message_id
+
+
+@pytest.mark.slow
+def test_training_reproduces_the_committed_artefact(tmp_path, models):
+    """`voc train` on the committed corpus gives the committed model: the same features and labels, weights equal to
+    the stored four decimals (up to one unit of floating-point noise across machines), the same decisions."""
+    from voc.classifier.train import train
+
+    train(artefact_dir=tmp_path, progress=lambda message: None)
+    retrained = load_models(tmp_path)
+    for name, model in models.items():
+        again = retrained[name]
+        assert set(again.weights) == set(model.weights), name
+        for feature, weights in model.weights.items():
+            for label, units in weights.items():
+                assert abs(again.weights[feature].get(label, 0) - units) <= 1, (name, feature, label)
+        for message in corpus.load():
+            assert again.predict(message.text).label == model.predict(message.text).label, (name, message.message_id)
+    shutil.rmtree(tmp_path)
