@@ -4,7 +4,7 @@
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: help env setup demo test eval train lint bench airflow-ui warehouse-url clean
+.PHONY: help env setup demo test eval train lint bench bench-classification airflow-ui warehouse-url clean
 
 help:
 	@echo "make demo         set up, then run every DAG through Airflow on the sample data and print the report path"
@@ -13,6 +13,7 @@ help:
 	@echo "make train        refit the classifier on the labelled corpus (rewrites its artefact)"
 	@echo "make lint         ruff: lint and format check"
 	@echo "make bench        landing benchmark (see BENCHMARKS.md)"
+	@echo "make bench-classification  what classification adds to dbt build (see BENCHMARKS.md)"
 	@echo "make airflow-ui   Airflow's UI on http://localhost:8080 (airflow standalone) for the demo's DAGs"
 	@echo "make warehouse-url  the embedded warehouse's DSN (psql, BI tools)"
 	@echo "make clean        stop the embedded warehouse and delete .voc/"
@@ -42,6 +43,9 @@ lint: env
 
 bench: env
 	@$(RUN) python bench/bench_landing.py
+
+bench-classification: env
+	@$(RUN) python bench/bench_classification.py --scale 4 --repeat 3
 
 airflow-ui: setup
 	@eval "$$($(RUN) voc airflow-env)" && $(RUN) airflow standalone
