@@ -6,7 +6,7 @@ voc land [CHANNEL ...] [--from-start]     land channels into raw (all by default
 voc dbt ARGS...                           run dbt with the warehouse's profile
 voc report --month YYYY-MM                the quality gate, then that month's report
 voc train                                 fit the classifier on the labelled corpus, write its artefact
-voc eval [--split test] [--markdown]      the classifier's figures on the labelled corpus
+voc eval [--split test] [--markdown] [--by-writer]   the classifier's figures on the labelled corpus
 voc override CONTACT_ID TYPE --by --reason  a reviewer's decision on a contact's type (--revert to undo)
 voc setup                                 warehouse, Airflow metadata database, dbt manifest
 voc airflow-env                           exports for the airflow CLI (eval "$(voc airflow-env)")
@@ -134,11 +134,14 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from voc.classifier.evaluate import evaluate, render
+    from voc.classifier.evaluate import by_writer, evaluate, render, render_by_writer
     from voc.classifier.model import load_models
 
     versions = {name: model.version for name, model in load_models().items()}
-    text = render(evaluate(args.split), split=args.split, versions=versions)
+    if args.by_writer:
+        text = render_by_writer(by_writer(progress=_say))
+    else:
+        text = render(evaluate(args.split), split=args.split, versions=versions)
     if args.markdown:
         print(text, end="")
     else:
@@ -246,6 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="precision, recall, F1, confusion matrix and sentiment accuracy on the labelled corpus")
     p.add_argument("--split", choices=["train", "dev", "test"], default="test", help="corpus split (default: held-out test)")
     p.add_argument("--markdown", action="store_true", help="Markdown, as in EVALUATION.md")
+    p.add_argument(
+        "--by-writer",
+        action="store_true",
+        help="refit without each writer of the corpus and score that writer's messages (takes a few minutes)",
+    )
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("override", help="record a reviewer's decision on a contact's type (wins over codes and the classifier)")

@@ -44,6 +44,7 @@ MODEL_COLUMNS = (
     "corpus_sha256",
     "regularisation_c",
     "min_document_frequency",
+    "class_weight",
     "features",
     "test_messages",
     "test_accuracy_es",
@@ -165,6 +166,7 @@ create table if not exists classifier.models (
     corpus_sha256 text not null,
     regularisation_c numeric,
     min_document_frequency integer,
+    class_weight text,
     features integer,
     test_messages integer,
     test_accuracy_es numeric,
@@ -219,7 +221,7 @@ group by features.model_name, features.feature
 
 
 # Changes whenever install() lays the artefact out differently, so that an existing warehouse is reinstalled.
-INSTALL_LAYOUT = "weight-vectors-1"
+INSTALL_LAYOUT = "weight-vectors-2"
 
 
 def artefact_sha256(artefact_dir: Path = ARTEFACT_DIR) -> str:

@@ -54,6 +54,11 @@ class Settings:
     min_df: int
     class_weight: str | None
 
+    @classmethod
+    def of(cls, info: dict[str, str]) -> Settings:
+        """The settings a committed model was trained with (its row of classifier_models.csv)."""
+        return cls(float(info["regularisation_c"]), int(info["min_document_frequency"]), info["class_weight"] or None)
+
 
 def objective(task: str, scores: Scores) -> float:
     """What the dev split is asked to maximise."""
@@ -170,6 +175,7 @@ def train(
             "corpus_sha256": corpus_sha,
             "regularisation_c": str(chosen.c),
             "min_document_frequency": str(chosen.min_df),
+            "class_weight": chosen.class_weight or "",
             "features": str(len({row["feature"] for row in rows}) - 1),
             "test_messages": str(len(test_set)),
             "test_accuracy_es": f"{test_scores.accuracy('es'):.4f}",
