@@ -22,6 +22,25 @@ def test_sample_writes_the_drop_folder_and_ground_truth(tmp_path, capsys):
     assert f"sample written to {out}" in printed and "phone:" in printed
 
 
+def test_sample_refuses_a_folder_it_did_not_write_and_leaves_it_untouched(tmp_path, capsys):
+    """A drop folder of real exports (VOC_SAMPLE_DIR pointed at it by mistake) is never emptied."""
+    drop = tmp_path / "exports"
+    (drop / "phone").mkdir(parents=True)
+    real = drop / "phone" / "calls_2026-11-01.csv"
+    real.write_text("call_id,started_at\nC-1,2026-11-01T09:00:00+01:00\n")
+    args = ["sample", "--out", str(drop), "--end", "2026-10-15T10:00:00+00:00", "--months", "0", "--scale", "0.1"]
+    assert main(args) == 1
+    assert "holds files the sample generator did not write (phone)" in capsys.readouterr().err
+    assert real.read_text().startswith("call_id") and sorted(p.name for p in drop.iterdir()) == ["phone"]
+
+    sample = tmp_path / "sample"
+    assert main([*args[:2], str(sample), *args[3:]]) == 0
+    assert (sample / ".voc-sample").is_file()
+    (sample / "phone" / "extra.csv").write_text("left by the previous sample run\n")
+    assert main([*args[:2], str(sample), *args[3:]]) == 0  # its own folder is replaced
+    assert not (sample / "phone" / "extra.csv").exists()
+
+
 def test_land_unknown_channel_exits_2_naming_the_known_ones(warehouse, capsys):
     assert main(["land", "fax"]) == 2
     assert "unknown channel 'fax'; known channels: phone, email" in capsys.readouterr().err

@@ -96,3 +96,15 @@ def test_cursor_resumes_after_the_last_landed_file(warehouse, settings, ground_t
 def test_unknown_channel_error_names_the_known_ones(settings):
     with pytest.raises(KeyError, match="known channels: phone, email"):
         land_channel("fax", settings)
+
+
+def test_batch_rows_say_when_reading_began_and_when_the_batch_was_written(landed, warehouse, settings):
+    """`finished_at` is when the batch's transaction wrote it, after reading its pages began: not the transaction's
+    start time twice."""
+    with warehouse.connect(settings) as conn:
+        rows = conn.execute(
+            "select channel, started_at, finished_at, records_received from audit.landing_batches where records_received > 0"
+        ).fetchall()
+    assert rows
+    for channel, started_at, finished_at, _ in rows:
+        assert finished_at > started_at, channel

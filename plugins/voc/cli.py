@@ -52,15 +52,20 @@ def cmd_warehouse(args: argparse.Namespace) -> int:
 
 def cmd_sample(args: argparse.Namespace) -> int:
     from voc.sample import generate
+    from voc.sample.generator import SampleFolderError
 
     settings = get_settings()
     out_dir = args.out or settings.sample_dir
     end = datetime.fromisoformat(args.end) if args.end else None
     if end is not None and end.tzinfo is None:
         end = end.replace(tzinfo=UTC)
-    truth = generate(
-        out_dir, seed=args.seed, end=end, months=args.months, scale=args.scale, timezone=settings.timezone, progress=_say
-    )
+    try:
+        truth = generate(
+            out_dir, seed=args.seed, end=end, months=args.months, scale=args.scale, timezone=settings.timezone, progress=_say
+        )
+    except SampleFolderError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     _say(
         f"sample written to {out_dir} ({len(truth['malformed'])} malformed records injected); ground truth: {out_dir}/ground_truth.json"
     )

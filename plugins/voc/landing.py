@@ -19,6 +19,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import psycopg
 
@@ -77,7 +78,7 @@ create table if not exists audit.landing_batches (
     records_rejected integer not null,
     records_quarantined integer not null,
     started_at timestamptz not null,
-    finished_at timestamptz not null default now()
+    finished_at timestamptz not null default clock_timestamp()
 );
 comment on table audit.landing_batches is 'One row per landed batch of pages: what arrived and what it changed.';
 """
@@ -181,9 +182,15 @@ def _upsert(
 
 
 def land_pages(
-    conn: psycopg.Connection, channel: Channel, pages: list[Page], cursor_before: str | None, run_id: str | None = None
+    conn: psycopg.Connection,
+    channel: Channel,
+    pages: list[Page],
+    cursor_before: str | None,
+    run_id: str | None = None,
+    started_at: datetime | None = None,
 ) -> LandingSummary:
-    """Write consecutive pages and the last one's cursor in one transaction."""
+    """Write consecutive pages and the last one's cursor in one transaction. `started_at` is when the batch began
+    reading its pages (default: when writing began); the batch row's `finished_at` is when it was written."""
     cursor_after = pages[-1].cursor
     records = [record for page in pages for record in page.records]
     rejected = [item for page in pages for item in page.rejected]
@@ -212,8 +219,9 @@ def land_pages(
     with conn.transaction(), conn.cursor() as cur:
         # Safe to not wait for the WAL flush: a batch lost in a crash loses its cursor with it and is landed again.
         cur.execute("set local synchronous_commit = off")
-        cur.execute("select now()")
-        started_at = cur.fetchone()[0]
+        if started_at is None:
+            cur.execute("select clock_timestamp()")
+            started_at = cur.fetchone()[0]
         for table, rows in rows_by_table.items():
             inserted, updated = _upsert(cur, table, list(rows.values()), batch_id, cursor_after)
             summary.inserted += inserted
@@ -240,8 +248,8 @@ def land_pages(
         cur.execute(
             """
             insert into audit.landing_batches (batch_id, channel, run_id, pages, cursor_before, cursor_after, records_received,
-                records_inserted, records_updated, records_rejected, records_quarantined, started_at)
-            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                records_inserted, records_updated, records_rejected, records_quarantined, started_at, finished_at)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp())
             """,
             (
                 batch_id,
@@ -289,10 +297,11 @@ def land_channel(
         cursor = total.cursor = read_cursor(conn, name)
         pending: list[Page] = []
         pending_records = 0
+        batch_started = datetime.now(UTC)
 
         def flush() -> None:
-            nonlocal pending, pending_records
-            done = land_pages(conn, channel, pending, total.cursor, run_id)
+            nonlocal pending, pending_records, batch_started
+            done = land_pages(conn, channel, pending, total.cursor, run_id, started_at=batch_started)
             for attr in ("pages", "received", "inserted", "updated", "rejected", "quarantined"):
                 setattr(total, attr, getattr(total, attr) + getattr(done, attr))
             for table, count in done.by_table.items():
@@ -301,6 +310,7 @@ def land_channel(
             if progress:
                 progress(f"{name}: up to {done.cursor} ({done.received} records, {done.inserted} new, {done.rejected} rejected)")
             pending, pending_records = [], 0
+            batch_started = datetime.now(UTC)
 
         while True:
             page = channel.fetch(cursor, settings)

@@ -36,6 +36,15 @@ CONTACT_TRUTH_COLUMNS = (
     "contact_type",
     "first_response_at",
 )
+# Written into every sample folder: `generate` replaces only a folder that holds it (or a ground truth), so it never
+# deletes a drop folder of real exports that a setting points it at.
+SAMPLE_MARKER = ".voc-sample"
+
+
+class SampleFolderError(ValueError):
+    """The output folder holds files the sample generator did not write."""
+
+
 AGREEMENT_SAMPLE = 5000  # texts the classifier is compared on (all of them in samples of up to this size)
 
 
@@ -53,8 +62,10 @@ def generate(
 
     The period runs from the first day (in ``timezone``) of the month ``months`` months before ``end``'s month to
     ``end`` (default: now, floored to the hour); nothing is emitted after ``end``. ``scale`` multiplies the volume
-    (1.0 is about 60 contacts a day). Previous channel folders and ground truth in ``out_dir`` are replaced.
+    (1.0 is about 60 contacts a day). Previous channel folders and ground truth in ``out_dir`` are replaced, but only
+    when the sample wrote them: a non-empty folder without the sample's marker is refused (``SampleFolderError``).
     """
+    _refuse_foreign_folder(Path(out_dir))
     if months < 0:
         raise ValueError(f"months must be 0 or more, got {months}")
     if scale <= 0:
@@ -224,8 +235,21 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def _refuse_foreign_folder(out_dir: Path) -> None:
+    if not out_dir.is_dir() or (out_dir / SAMPLE_MARKER).exists() or (out_dir / GROUND_TRUTH).exists():
+        return
+    found = sorted(path.name for path in out_dir.iterdir())
+    if found:
+        shown = ", ".join(found[:5]) + (", ..." if len(found) > 5 else "")
+        raise SampleFolderError(
+            f"{out_dir} holds files the sample generator did not write ({shown}): refusing to replace them. "
+            "Write the sample to an empty folder (voc sample --out DIR) or point VOC_SAMPLE_DIR elsewhere."
+        )
+
+
 def _write(out_dir: Path, outputs: dict[str, ChannelOutput], truth: dict[str, Any], contacts: list[Contact]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / SAMPLE_MARKER).write_text("written by `voc sample`: this folder may be replaced by the next one\n")
     for channel in SOURCE_CHANNELS:
         shutil.rmtree(out_dir / channel, ignore_errors=True)
     (out_dir / GROUND_TRUTH).unlink(missing_ok=True)
@@ -254,4 +278,4 @@ def _write(out_dir: Path, outputs: dict[str, ChannelOutput], truth: dict[str, An
     (out_dir / GROUND_TRUTH).write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-__all__ = ["classifier_agreement", "generate", "ground_truth", "spike_day"]
+__all__ = ["SampleFolderError", "classifier_agreement", "generate", "ground_truth", "spike_day"]
