@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 from voc.sample import generate
+from voc.sample.generator import SAMPLE_MARKER
 
 SEED = 7
 END = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -374,6 +375,7 @@ def month_of(moment: datetime) -> str:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Sample:
     root = tmp_path_factory.mktemp("sample")
+    (root / SAMPLE_MARKER).write_text("an earlier sample\n")  # a folder an earlier `voc sample` wrote
     stale = root / "phone" / "calls_1999-01-01.csv"
     stale.parent.mkdir(parents=True)
     stale.write_text("left over from an earlier run\n")
