@@ -41,6 +41,16 @@ def test_sample_refuses_a_folder_it_did_not_write_and_leaves_it_untouched(tmp_pa
     assert not (sample / "phone" / "extra.csv").exists()
 
 
+def test_demo_refuses_to_write_its_sample_over_real_exports(warehouse, tmp_path, monkeypatch, capsys):
+    drop = tmp_path / "exports"
+    (drop / "email").mkdir(parents=True)
+    (drop / "email" / "inbox.mbox").write_text("From someone\n")
+    monkeypatch.setenv("VOC_SAMPLE_DIR", str(drop))
+    assert main(["demo"]) == 1
+    assert "holds files the sample generator did not write (email)" in capsys.readouterr().err
+    assert sorted(p.name for p in drop.iterdir()) == ["email"]
+
+
 def test_land_unknown_channel_exits_2_naming_the_known_ones(warehouse, capsys):
     assert main(["land", "fax"]) == 2
     assert "unknown channel 'fax'; known channels: phone, email" in capsys.readouterr().err

@@ -212,8 +212,13 @@ def cmd_airflow_env(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from voc.demo import run_demo
+    from voc.sample.generator import SampleFolderError
 
-    return run_demo(get_settings(), seed=args.seed, scale=args.scale, end=args.end)
+    try:
+        return run_demo(get_settings(), seed=args.seed, scale=args.scale, end=args.end)
+    except SampleFolderError as exc:
+        print(exc, file=sys.stderr)
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
