@@ -17,7 +17,7 @@ From dbt's run_results.json each node's execution time is attributed to:
   `int_contacts_classified`, `int_interactions_sentiment`) and the data and unit tests of those nodes;
 - the rest of the build (the baseline, measured in the same run).
 
-Installing the artefact into the warehouse (`classifier.models`/`classifier.weights`, a COPY that runs in the
+Installing the artefact into the warehouse (`classifier.models`/`classifier.weight_vectors`, a COPY that runs in the
 set-up only when the artefact changed) is timed on its own.
 
 The figure that matters is classification / rest: how much classifying adds to the build. Results are recorded in

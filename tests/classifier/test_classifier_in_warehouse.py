@@ -201,9 +201,9 @@ def test_the_artefact_is_installed_once_and_reinstalled_when_it_changes(built_wa
 
             broken = tmp_path / "broken"
             shutil.copytree(classifier_model.ARTEFACT_DIR, broken)
-            weights = broken / classifier_model.WEIGHTS_FILE
+            weights = classifier_model.weights_path(broken, "contact_type")
             weights.write_text("".join(line for line in weights.read_text().splitlines(True) if "(bias)" not in line))
-            with pytest.raises(classifier_model.ArtefactError, match=r"needs a \(bias\) weight"):
+            with pytest.raises(classifier_model.ArtefactError, match=r"model contact_type needs a \(bias\) row"):
                 classifier_model.install(conn, broken)
             assert conn.execute("select model_version from classifier.models where model_name = 'sentiment'").fetchone() == (
                 "sentiment-edited",
@@ -211,3 +211,24 @@ def test_the_artefact_is_installed_once_and_reinstalled_when_it_changes(built_wa
         finally:
             assert classifier_model.install(conn) is True
             conn.commit()
+
+
+def test_a_warehouse_installed_by_an_older_version_gets_the_current_layout(built_warehouse, warehouse):
+    """An earlier release's tables (another column set, the long weights table) are replaced, not patched."""
+    from voc.classifier import model as classifier_model
+
+    with warehouse.connect(built_warehouse) as conn:
+        conn.execute("alter table classifier.models drop column class_weight")
+        conn.execute("update classifier.models set artefact_sha256 = 'an earlier layout'")
+        conn.execute("create table classifier.weights (model_name text, feature text, label text, weight numeric)")
+        assert classifier_model.install(conn) is True
+        columns = {
+            row[0]
+            for row in conn.execute(
+                "select column_name from information_schema.columns where table_schema = 'classifier' and table_name = 'models'"
+            )
+        }
+        assert "class_weight" in columns
+        assert conn.execute("select to_regclass('classifier.weights')").fetchone() == (None,)
+        assert classifier_model.install(conn) is False
+        conn.commit()

@@ -84,61 +84,38 @@ pending as (
 
 ),
 
-contact_type_texts as (
+{% for model_name in ['contact_type', 'sentiment'] %}
+{{ model_name }}_texts as (
 
     select
         text_id,
         classifier_text
     from pending
-    where model_name = 'contact_type'
+    where model_name = '{{ model_name }}'
 
 ),
 
-sentiment_texts as (
+{{ model_name }}_predictions as (
 
-    select
-        text_id,
-        classifier_text
-    from pending
-    where model_name = 'sentiment'
+    {{ classifier_predictions(model_name ~ '_texts', model_name) }}
 
 ),
-
-contact_type_predictions as (
-
-    {{ classifier_predictions('contact_type_texts', 'contact_type') }}
-
-),
-
-sentiment_predictions as (
-
-    {{ classifier_predictions('sentiment_texts', 'sentiment') }}
-
-),
+{% endfor %}
 
 final as (
 
+    {% for model_name in ['contact_type', 'sentiment'] %}
     select
-        'contact_type' as model_name,
+        '{{ model_name }}' as model_name,
         text_id as text_hash,
         label,
         probability,
         runner_up,
         evidence,
         model_version
-    from contact_type_predictions
-
-    union all
-
-    select
-        'sentiment' as model_name,
-        text_id as text_hash,
-        label,
-        probability,
-        runner_up,
-        evidence,
-        model_version
-    from sentiment_predictions
+    from {{ model_name }}_predictions
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 )
 

@@ -1,11 +1,12 @@
 """The classifier artefact and its Python scorer.
 
-Two CSV files in ``artefact/`` hold a trained model, reviewed like code:
+CSV files in ``artefact/`` hold a trained model, reviewed like code:
 
 - ``classifier_models.csv``: one row per model (``contact_type``, ``sentiment``) with its version, labels, the
   review threshold and the figures measured on the corpus' held-out test split when it was trained;
-- ``classifier_weights.csv``: the weight of each feature for each label (``(bias)`` is the intercept), in units of
-  1/10,000 so that sums are exact in SQL ``numeric`` and in Python integers alike.
+- ``classifier_weights_<model>.csv``: one row per feature (``(bias)`` is the intercept) with its weight for each of
+  the model's labels, one column per label, four decimals, so that sums are exact in SQL integers and in Python
+  integers alike (units of 1/10,000).
 
 A text's score for a label is its bias plus the weights of the features present in it; the label with the highest
 score wins (ties go to the label listed first); its probability is the softmax of the scores. The evidence of a
@@ -14,7 +15,7 @@ auditor reads to see why a contact was called a complaint. The warehouse compute
 (``dbt_project/macros/classifier.sql``).
 
 ``install`` copies the artefact into the warehouse's ``classifier`` schema (``classifier.models``,
-``classifier.weights``), which dbt reads as a source; it runs with the warehouse's bootstrap and does nothing when
+``classifier.weight_vectors``), which dbt reads as a source; it runs with the warehouse's bootstrap and does nothing when
 the installed artefact is already this one.
 """
 
@@ -31,7 +32,7 @@ from voc.classifier.features import features
 
 ARTEFACT_DIR = Path(__file__).resolve().parent / "artefact"
 MODELS_FILE = "classifier_models.csv"
-WEIGHTS_FILE = "classifier_weights.csv"
+WEIGHTS_FILE = "classifier_weights_{model}.csv"  # one per model, format with model=
 BIAS = "(bias)"
 WEIGHT_SCALE = 10_000  # weights are stored with four decimals
 EVIDENCE_SIZE = 5
@@ -53,7 +54,7 @@ MODEL_COLUMNS = (
     "test_complaint_f1_es",
     "test_complaint_f1_en",
 )
-WEIGHT_COLUMNS = ("model_name", "feature", "label", "weight")
+FEATURE_COLUMN = "feature"  # then one column per label, in the model's label order
 
 
 class ArtefactError(ValueError):
@@ -113,38 +114,45 @@ class LinearModel:
         )
 
 
+def weights_path(artefact_dir: Path, model_name: str) -> Path:
+    return artefact_dir / WEIGHTS_FILE.format(model=model_name)
+
+
 def load_models(artefact_dir: Path = ARTEFACT_DIR) -> dict[str, LinearModel]:
     """Every model of the artefact, by name."""
-    models_path, weights_path = artefact_dir / MODELS_FILE, artefact_dir / WEIGHTS_FILE
-    for path in (models_path, weights_path):
-        if not path.is_file():
-            raise ArtefactError(f"classifier artefact not found: {path} (train it with `voc train`)")
+    models_path = artefact_dir / MODELS_FILE
+    if not models_path.is_file():
+        raise ArtefactError(f"classifier artefact not found: {models_path} (train it with `voc train`)")
     with models_path.open(encoding="utf-8", newline="") as handle:
         infos = {row["model_name"]: row for row in csv.DictReader(handle)}
-    bias: dict[str, dict[str, int]] = {name: {} for name in infos}
-    weights: dict[str, dict[str, dict[str, int]]] = {name: {} for name in infos}
-    with weights_path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            name = row["model_name"]
-            if name not in infos:
-                raise ArtefactError(f"{weights_path.name}: weight for unknown model {name!r}")
-            units = _units(row["weight"], weights_path.name)
-            if row["feature"] == BIAS:
-                bias[name][row["label"]] = units
-            else:
-                weights[name].setdefault(row["feature"], {})[row["label"]] = units
     models = {}
     for name, info in infos.items():
         labels = tuple(info["labels"].split("|"))
-        if set(bias[name]) != set(labels):
-            raise ArtefactError(f"{weights_path.name}: model {name} needs a {BIAS} weight for each of {', '.join(labels)}")
+        path = weights_path(artefact_dir, name)
+        if not path.is_file():
+            raise ArtefactError(f"classifier artefact not found: {path} (train it with `voc train`)")
+        bias: dict[str, int] | None = None
+        weights: dict[str, dict[str, int]] = {}
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = tuple(next(reader, ()))
+            if header != (FEATURE_COLUMN, *labels):
+                raise ArtefactError(f"{path.name}: header must be {FEATURE_COLUMN},{','.join(labels)}")
+            for row in reader:
+                units = {label: _units(value, path.name) for label, value in zip(labels, row[1:], strict=True)}
+                if row[0] == BIAS:
+                    bias = units
+                else:
+                    weights[row[0]] = {label: value for label, value in units.items() if value}
+        if bias is None:
+            raise ArtefactError(f"{path.name}: model {name} needs a {BIAS} row")
         models[name] = LinearModel(
             name=name,
             version=info["model_version"],
             labels=labels,
             review_threshold=float(info["review_threshold"]),
-            bias=bias[name],
-            weights=weights[name],
+            bias=bias,
+            weights=weights,
             info=info,
         )
     return models
@@ -157,8 +165,11 @@ def _units(weight: str, where: str) -> int:
     return int(value)
 
 
+# The classifier schema belongs to install(): a new artefact replaces its tables whole, so an older layout (other
+# columns, the long `classifier.weights` of earlier versions) never lingers.
 INSTALL_SQL = """
-create table if not exists classifier.models (
+drop table if exists classifier.weight_vectors, classifier.weights, classifier.models;
+create table classifier.models (
     model_name text primary key,
     model_version text not null,
     labels text not null,
@@ -177,14 +188,7 @@ create table if not exists classifier.models (
     artefact_sha256 text not null,
     installed_at timestamptz not null default now()
 );
-create table if not exists classifier.weights (
-    model_name text not null references classifier.models (model_name),
-    feature text not null,
-    label text not null,
-    weight numeric(12, 4) not null,
-    primary key (model_name, feature, label)
-);
-create table if not exists classifier.weight_vectors (
+create table classifier.weight_vectors (
     model_name text not null references classifier.models (model_name),
     feature text not null,
     weights integer[] not null,
@@ -193,67 +197,44 @@ create table if not exists classifier.weight_vectors (
 comment on table classifier.models is
     'The installed classifier models (voc.classifier, artefact/classifier_models.csv): version, labels, review '
     'threshold and the figures measured on the labelled corpus'' held-out split.';
-comment on table classifier.weights is
-    'The installed classifier weights (artefact/classifier_weights.csv): one row per model, feature and label.';
 comment on table classifier.weight_vectors is
-    'The installed weights as the warehouse scores them: one row per model and feature, the weights in 1/10,000 '
-    'in the order of the model''s labels (0 where the artefact has none).';
+    'The installed weights (artefact/classifier_weights_<model>.csv) as the warehouse scores them: one row per '
+    'model and feature, the weights in 1/10,000 in the order of the model''s labels.';
 """
-
-# classifier.weights, one integer array per feature in the order of the model's labels
-WEIGHT_VECTORS_SQL = """
-insert into classifier.weight_vectors (model_name, feature, weights)
-select
-    features.model_name,
-    features.feature,
-    array_agg(coalesce((weights.weight * 10000)::integer, 0) order by labels.label_order)
-from (select distinct model_name, feature from classifier.weights) as features
-inner join (
-    select models.model_name, model_labels.label, model_labels.label_order
-    from classifier.models
-    cross join lateral unnest(string_to_array(models.labels, '|')) with ordinality as model_labels (label, label_order)
-) as labels
-    on features.model_name = labels.model_name
-left join classifier.weights
-    on weights.model_name = features.model_name and weights.feature = features.feature and weights.label = labels.label
-group by features.model_name, features.feature
-"""
-
 
 # Changes whenever install() lays the artefact out differently, so that an existing warehouse is reinstalled.
-INSTALL_LAYOUT = "weight-vectors-2"
+INSTALL_LAYOUT = "weight-vectors-3"
 
 
 def artefact_sha256(artefact_dir: Path = ARTEFACT_DIR) -> str:
-    """The installed artefact's identity: its two files and the layout install() gives them."""
+    """The installed artefact's identity: its files and the layout install() gives them."""
     digest = hashlib.sha256(INSTALL_LAYOUT.encode())
-    for name in (MODELS_FILE, WEIGHTS_FILE):
-        digest.update((artefact_dir / name).read_bytes())
+    digest.update((artefact_dir / MODELS_FILE).read_bytes())
+    for name in load_models(artefact_dir):
+        digest.update(weights_path(artefact_dir, name).read_bytes())
     return digest.hexdigest()
 
 
 def install(conn, artefact_dir: Path = ARTEFACT_DIR) -> bool:
-    """Copy the artefact into ``classifier.models``/``classifier.weights`` unless it is already there (one
+    """Copy the artefact into ``classifier.models``/``classifier.weight_vectors`` unless it is already there (one
     transaction, serialised); returns whether it was (re)installed."""
-    load_models(artefact_dir)  # refuse an inconsistent artefact before touching the warehouse
+    models = load_models(artefact_dir)  # refuse an inconsistent artefact before touching the warehouse
     sha = artefact_sha256(artefact_dir)
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(hashtext('voc.classifier.install'))")
+        if conn.execute("select to_regclass('classifier.models')").fetchone()[0] is not None:
+            installed = {row[0] for row in conn.execute("select artefact_sha256 from classifier.models")}
+            if installed == {sha}:
+                return False
         conn.execute(INSTALL_SQL)
-        installed = {row[0] for row in conn.execute("select artefact_sha256 from classifier.models")}
-        if installed == {sha}:
-            return False
-        conn.execute("delete from classifier.weight_vectors")
-        conn.execute("delete from classifier.weights")
-        conn.execute("delete from classifier.models")
         with (artefact_dir / MODELS_FILE).open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
         with conn.cursor().copy(f"copy classifier.models ({', '.join(MODEL_COLUMNS)}, artefact_sha256) from stdin") as copy:
             for row in rows:
                 copy.write_row([row[column] or None for column in MODEL_COLUMNS] + [sha])
-        with (artefact_dir / WEIGHTS_FILE).open(encoding="utf-8", newline="") as handle:
-            with conn.cursor().copy(f"copy classifier.weights ({', '.join(WEIGHT_COLUMNS)}) from stdin") as copy:
-                for row in csv.DictReader(handle):
-                    copy.write_row([row[column] for column in WEIGHT_COLUMNS])
-        conn.execute(WEIGHT_VECTORS_SQL)
+        with conn.cursor().copy("copy classifier.weight_vectors (model_name, feature, weights) from stdin") as copy:
+            for name, model in models.items():
+                copy.write_row([name, BIAS, [model.bias[label] for label in model.labels]])
+                for feature, weights in model.weights.items():
+                    copy.write_row([name, feature, [weights.get(label, 0) for label in model.labels]])
     return True

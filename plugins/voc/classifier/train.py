@@ -28,12 +28,12 @@ from voc.classifier.features import features
 from voc.classifier.model import (
     ARTEFACT_DIR,
     BIAS,
+    FEATURE_COLUMN,
     MODEL_COLUMNS,
     MODELS_FILE,
-    WEIGHT_COLUMNS,
     WEIGHT_SCALE,
-    WEIGHTS_FILE,
     LinearModel,
+    weights_path,
 )
 
 TASKS = {
@@ -136,7 +136,7 @@ def train(
     artefact_dir: Path = ARTEFACT_DIR,
     progress: Callable[[str], None] = print,
 ) -> dict[str, dict[str, str]]:
-    """Fit, select on dev, refit on train + dev, score test once, write the artefact's two files; return the model rows."""
+    """Fit, select on dev, refit on train + dev, score test once, write the artefact's files; return the model rows."""
     train_set = corpus_module.load(corpus_path, splits=("train",))
     dev_set = corpus_module.load(corpus_path, splits=("dev",))
     test_set = corpus_module.load(corpus_path, splits=("test",))
@@ -144,7 +144,7 @@ def train(
     progress(f"corpus {corpus_path.name}: {len(train_set)} train, {len(dev_set)} dev, {len(test_set)} test messages")
 
     model_rows: dict[str, dict[str, str]] = {}
-    weight_rows: list[dict[str, str]] = []
+    weight_rows: dict[str, list[dict[str, str]]] = {}
     for task in TASKS:
         best: tuple[float, Settings] | None = None
         for c, min_df, class_weight in itertools.product(GRID_C, GRID_MIN_DF, GRID_CLASS_WEIGHT):
@@ -166,7 +166,7 @@ def train(
         rows, version = export(task, fitted, vectoriser, chosen)
         final = as_linear_model(task, rows, version, threshold)
         test_scores = _scores(final, task, test_set)
-        weight_rows.extend(rows)
+        weight_rows[task] = rows
         model_rows[task] = {
             "model_name": task,
             "model_version": version,
@@ -187,9 +187,22 @@ def train(
         progress(f"{task}: {version}, {model_rows[task]['features']} features, review below p={threshold:.2f}")
 
     _write(artefact_dir / MODELS_FILE, MODEL_COLUMNS, list(model_rows.values()))
-    _write(artefact_dir / WEIGHTS_FILE, WEIGHT_COLUMNS, weight_rows)
-    progress(f"wrote {artefact_dir / MODELS_FILE} and {artefact_dir / WEIGHTS_FILE} ({len(weight_rows)} weights)")
+    for task, rows in weight_rows.items():
+        path = weights_path(artefact_dir, task)
+        _write(path, (FEATURE_COLUMN, *TASKS[task][1]), _by_feature(task, rows))
+        progress(f"wrote {path} ({len(rows)} non-zero weights)")
+    progress(f"wrote {artefact_dir / MODELS_FILE}")
     return model_rows
+
+
+def _by_feature(task: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Weight rows (feature, label, weight) as one row per feature with a column per label (0 where none)."""
+    wide: dict[str, dict[str, str]] = {}
+    for row in rows:
+        wide.setdefault(row["feature"], {FEATURE_COLUMN: row["feature"]} | dict.fromkeys(TASKS[task][1], "0"))[row["label"]] = (
+            row["weight"]
+        )
+    return list(wide.values())
 
 
 def _scores(model: LinearModel, task: str, messages: list[Message]) -> Scores:

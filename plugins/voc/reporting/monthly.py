@@ -418,18 +418,23 @@ def _render_html(
     )
 
 
+# the template's name for each count of CLASSIFICATION_QUERY
+CLASSIFICATION_COUNTS = {
+    "complaints": "complaints",
+    "by_model": "complaints_by_model",
+    "by_disposition": "complaints_by_disposition",
+    "by_override": "complaints_by_override",
+    "overrides": "overrides",
+    "low_confidence": "low_confidence",
+    "classified_by_model": "classified_by_model",
+}
+
+
 def _classification_view(classification: dict) -> dict:
     counts, models = classification["counts"], classification["models"]
     types, sentiment = models["contact_type"], models["sentiment"]
-    return {
-        "complaints": format_count(counts["complaints"]),
-        "by_model": format_count(counts["complaints_by_model"]),
-        "by_disposition": format_count(counts["complaints_by_disposition"]),
-        "by_override": format_count(counts["complaints_by_override"]),
-        "overrides": format_count(counts["overrides"]),
-        "low_confidence": format_count(counts["low_confidence"]),
+    return {name: format_count(counts[column]) for name, column in CLASSIFICATION_COUNTS.items()} | {
         "low_confidence_value": counts["low_confidence"],
-        "classified_by_model": format_count(counts["classified_by_model"]),
         "version": types["model_version"],
         "sentiment_version": sentiment["model_version"],
         "review_threshold": f"{float(types['review_threshold']):.2f}",
