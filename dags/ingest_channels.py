@@ -1,6 +1,7 @@
 """Airflow ingest DAGs, one per channel (`ingest_<channel>`), generated from the channel registry.
 
-Each run lands everything new in the channel's source since its stored cursor into `raw.<channel>_<entity>`
+Each run lands every new or changed file of the channel's drop folder (`audit.landed_files` remembers what was
+landed) into `raw.<channel>_<entity>`
 (idempotent upserts; unreadable records go to `raw.quarantine` with the reason) and updates the channel's raw asset,
 which schedules `transform_dbt`.
 """

@@ -73,20 +73,40 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_land(args: argparse.Namespace) -> int:
+    """Land each channel in turn; a channel that fails is reported and the others still land (exit 1 at the end)."""
+    import psycopg
+
     from voc import warehouse
     from voc.channels import REGISTRY
-    from voc.landing import land_channel
+    from voc.landing import LandingError, land_channel
 
     settings = get_settings()
     warehouse.ensure_running(settings)
     names = args.channels or list(REGISTRY)
+    failed: list[str] = []
     for name in names:
-        summary = land_channel(name, settings, from_start=args.from_start, progress=_say if args.verbose else None)
+        try:
+            summary = land_channel(name, settings, from_start=args.from_start, progress=_say if args.verbose else None)
+        except (LandingError, psycopg.Error, warehouse.WarehouseError) as error:
+            print(f"{name}: landing failed: {_first_line(error)}", file=sys.stderr)
+            failed.append(name)
+            continue
+        where = f"files {summary.files:4d}" if REGISTRY[name].folder is not None else f"cursor {summary.cursor}"
         _say(
             f"{name:9s} pages {summary.pages:4d}  received {summary.received:6d}  new {summary.inserted:6d}  "
-            f"changed {summary.updated:5d}  quarantined {summary.quarantined:3d}  cursor {summary.cursor}"
+            f"changed {summary.updated:5d}  quarantined {summary.quarantined:3d}  {where}"
         )
+        for file_ref in summary.unreadable:
+            _say(f"{name:9s} {file_ref}: its reader failed; the file is kept whole in raw.quarantine")
+    if failed:
+        print(f"landing failed for {', '.join(failed)}; the other channels landed", file=sys.stderr)
+        return 1
     return 0
+
+
+def _first_line(error: BaseException) -> str:
+    """An error's first line: the database's message without the statement or values it may quote."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def cmd_dbt(args: argparse.Namespace) -> int:
@@ -133,7 +153,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from voc.classifier.train import train
 
-    train(progress=_say)
+    train(progress=_say, select_only=args.select_only)
+    if args.select_only:
+        _say("selection only: the test split was not read and the artefact is unchanged")
+        return 0
     _say("review the diff, then `voc eval`; the warehouse installs the new artefact at its next set-up (`voc dbt build`)")
     return 0
 
@@ -211,12 +234,12 @@ def cmd_airflow_env(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from voc.demo import run_demo
+    from voc.demo import DemoError, run_demo
     from voc.sample.generator import SampleFolderError
 
     try:
         return run_demo(get_settings(), seed=args.seed, scale=args.scale, end=args.end)
-    except SampleFolderError as exc:
+    except (SampleFolderError, DemoError) as exc:
         print(exc, file=sys.stderr)
         return 1
 
@@ -234,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--end", help="ISO timestamp the sample ends at (default: now, to the hour)")
     p.add_argument("--months", type=int, default=3, help="complete months before the current one (default 3)")
     p.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1.0 = about 60 contacts a day)")
-    p.add_argument("--out", type=Path, help="folder (default: $VOC_SAMPLE_DIR)")
+    p.add_argument("--out", type=Path, help="folder (default: $VOC_SAMPLE_DIR; never the drop folder of real exports)")
     p.set_defaults(func=cmd_sample)
 
     p = sub.add_parser("land", help="land channels into the raw schema")
@@ -253,6 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "train", help="fit the classifier on the labelled corpus and write its artefact (plugins/voc/classifier/artefact/)"
+    )
+    p.add_argument(
+        "--select-only",
+        action="store_true",
+        help="only fit on train and choose settings on dev; leave the test split unread and the artefact unchanged",
     )
     p.set_defaults(func=cmd_train)
 

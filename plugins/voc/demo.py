@@ -20,6 +20,10 @@ from voc import airflow_env
 from voc.settings import Settings
 
 
+class DemoError(RuntimeError):
+    """The demo cannot run as configured; the message says why. Nothing was written."""
+
+
 class DemoRunFailed(RuntimeError):
     pass
 
@@ -65,6 +69,11 @@ def run_demo(settings: Settings, *, seed: int = 42, scale: float = 1.0, end: str
     from voc.sample import generate
     from voc.transform import parse
 
+    if settings.drop_dir is not None and settings.drop_dir != settings.sample_dir:
+        raise DemoError(
+            f"the demo lands its own sample from {settings.sample_dir}, but VOC_DROP_DIR points the channels at "
+            f"{settings.drop_dir}; unset VOC_DROP_DIR to run the demo (nothing was written)"
+        )
     _say("[demo] starting the warehouse")
     warehouse.ensure_running(settings)
     airflow_env.configure(settings)  # now with the warehouse's connection for dbt

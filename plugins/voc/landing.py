@@ -5,9 +5,16 @@ Pages a channel returns are grouped into batches (up to `BATCH_RECORDS` records)
    table and update their row only when the payload changed (a rerun writes nothing);
 2. rejected records go to `raw.quarantine` with the reason and their original bytes (once: unique on
    channel, source_ref and the bytes' sha256);
-3. the channel's cursor in `audit.channel_cursors` and the batch in `audit.landing_batches` are written.
+3. the batch in `audit.landing_batches`, and what the batch completes: for an API channel its cursor in
+   `audit.channel_cursors`; for a drop folder the files read to their end in `audit.landed_files` (path, size,
+   modification time, SHA-256).
 So loaded + quarantined = records in the source, and a crash never leaves rows without their cursor or the reverse.
-Logs carry counts and source references only, never payloads.
+
+Drop folders are tracked by that manifest, not by a file-name cursor: every run lists the folder once and reads each
+file that is new or whose content changed (size and modification time first, then the checksum), in any order; a
+corrected file lands what changed in it (known keys are updated only when their payload differs). A file its reader
+cannot handle (any error, e.g. a document nested too deep) is quarantined whole with the reason and recorded as read,
+so the channel's other files go on. Logs carry counts and source references only, never payloads.
 """
 
 from __future__ import annotations
@@ -17,15 +24,16 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 
 from voc import warehouse
 from voc.channels import REGISTRY, get_channel
-from voc.channels.base import Channel, Page, RawRecord, Rejected
+from voc.channels.base import Channel, Page, RawRecord, Rejected, Unit
 from voc.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -81,6 +89,21 @@ create table if not exists audit.landing_batches (
     finished_at timestamptz not null default clock_timestamp()
 );
 comment on table audit.landing_batches is 'One row per landed batch of pages: what arrived and what it changed.';
+create table if not exists audit.landed_files (
+    channel text not null,
+    file_path text not null,
+    size_bytes bigint not null,
+    mtime_ns bigint not null,
+    sha256 text not null,
+    records integer not null,
+    rejected integer not null,
+    batch_id uuid not null,
+    first_landed_at timestamptz not null default now(),
+    landed_at timestamptz not null default now(),
+    times_landed integer not null default 1,
+    primary key (channel, file_path)
+);
+comment on table audit.landed_files is 'The drop-folder manifest: every file read to its end, with the size, modification time and SHA-256 it had; a file is read again only when its content changes.';
 """
 
 
@@ -96,6 +119,8 @@ class LandingSummary:
     rejected: int = 0
     quarantined: int = 0
     cursor: str | None = None
+    files: int = 0  # drop-folder files read (new or changed)
+    unreadable: list[str] = field(default_factory=list)  # files quarantined whole because their reader failed
     by_table: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def as_dict(self) -> dict:
@@ -108,6 +133,8 @@ class LandingSummary:
             "rejected": self.rejected,
             "quarantined": self.quarantined,
             "cursor": self.cursor,
+            "files": self.files,
+            "unreadable_files": list(self.unreadable),
             "inserted_by_table": dict(self.by_table),
         }
 
@@ -129,6 +156,35 @@ def read_cursor(conn: psycopg.Connection, channel: str) -> str | None:
 def reset_cursor(conn: psycopg.Connection, channel: str) -> None:
     """Forget where a channel was: the next landing replays the source from the start (and adds nothing twice)."""
     conn.execute("delete from audit.channel_cursors where channel = %s", (channel,))
+    conn.execute("delete from audit.landed_files where channel = %s", (channel,))
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    """A drop-folder file read to its end: what the manifest remembers of it."""
+
+    path: str  # relative to the channel's folder
+    size_bytes: int
+    mtime_ns: int
+    sha256: str
+    records: int = 0
+    rejected: int = 0
+
+
+def read_manifest(conn: psycopg.Connection, channel: str) -> dict[str, LandedFile]:
+    rows = conn.execute(
+        "select file_path, size_bytes, mtime_ns, sha256, records, rejected from audit.landed_files where channel = %s",
+        (channel,),
+    ).fetchall()
+    return {row[0]: LandedFile(*row) for row in rows}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _payload_json(record: RawRecord) -> str | None:
@@ -188,9 +244,11 @@ def land_pages(
     cursor_before: str | None,
     run_id: str | None = None,
     started_at: datetime | None = None,
+    files: tuple[LandedFile, ...] = (),
 ) -> LandingSummary:
-    """Write consecutive pages and the last one's cursor in one transaction. `started_at` is when the batch began
-    reading its pages (default: when writing began); the batch row's `finished_at` is when it was written."""
+    """Write consecutive pages and what they complete in one transaction: the last page's cursor (API channels) or
+    the drop-folder files read to their end (`files`). `started_at` is when the batch began reading its pages
+    (default: when writing began); the batch row's `finished_at` is when it was written."""
     cursor_after = pages[-1].cursor
     records = [record for page in pages for record in page.records]
     rejected = [item for page in pages for item in page.rejected]
@@ -266,14 +324,73 @@ def land_pages(
                 started_at,
             ),
         )
-        cur.execute(
-            """
-            insert into audit.channel_cursors (channel, cursor_value, batch_id) values (%s, %s, %s)
-            on conflict (channel) do update set cursor_value = excluded.cursor_value, batch_id = excluded.batch_id, updated_at = now()
-            """,
-            (channel.name, cursor_after, batch_id),
-        )
+        if channel.folder is None:
+            cur.execute(
+                """
+                insert into audit.channel_cursors (channel, cursor_value, batch_id) values (%s, %s, %s)
+                on conflict (channel) do update
+                set cursor_value = excluded.cursor_value, batch_id = excluded.batch_id, updated_at = now()
+                """,
+                (channel.name, cursor_after, batch_id),
+            )
+        for done in files:
+            cur.execute(
+                """
+                insert into audit.landed_files (channel, file_path, size_bytes, mtime_ns, sha256, records, rejected, batch_id)
+                values (%s, %s, %s, %s, %s, %s, %s, %s)
+                on conflict (channel, file_path) do update
+                set size_bytes = excluded.size_bytes, mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256,
+                    records = excluded.records, rejected = excluded.rejected, batch_id = excluded.batch_id,
+                    landed_at = now(), times_landed = audit.landed_files.times_landed + 1
+                """,
+                (channel.name, done.path, done.size_bytes, done.mtime_ns, done.sha256, done.records, done.rejected, batch_id),
+            )
     return summary
+
+
+class LandingError(RuntimeError):
+    """A landing that could not keep everything it was given (the rest was landed)."""
+
+
+class _Batches:
+    """Pages waiting to be written, written as one transaction once they hold `batch_records` units."""
+
+    def __init__(self, conn, channel: Channel, total: LandingSummary, run_id, progress, batch_records: int) -> None:
+        self.conn, self.channel, self.total, self.run_id = conn, channel, total, run_id
+        self.progress, self.batch_records = progress, batch_records
+        self.pages: list[Page] = []
+        self.files: list[LandedFile] = []
+        self.units = 0
+        self.started = datetime.now(UTC)
+
+    def add(self, page: Page) -> None:
+        self.pages.append(page)
+        self.units += len(page.records) + len(page.rejected)
+        if self.units >= self.batch_records:
+            self.flush()
+
+    def file_done(self, done: LandedFile) -> None:
+        self.files.append(done)
+
+    def flush(self) -> None:
+        if not self.pages and not self.files:
+            return
+        pages = self.pages or [Page(cursor=self.files[-1].path)]
+        done = land_pages(
+            self.conn, self.channel, pages, self.total.cursor, self.run_id, started_at=self.started, files=tuple(self.files)
+        )
+        for attr in ("pages", "received", "inserted", "updated", "rejected", "quarantined"):
+            setattr(self.total, attr, getattr(self.total, attr) + getattr(done, attr))
+        for table, count in done.by_table.items():
+            self.total.by_table[table] += count
+        self.total.cursor = done.cursor
+        if self.progress:
+            self.progress(
+                f"{self.channel.name}: up to {done.cursor} ({done.received} records, {done.inserted} new, "
+                f"{done.rejected} rejected)"
+            )
+        self.pages, self.files, self.units = [], [], 0
+        self.started = datetime.now(UTC)
 
 
 def land_channel(
@@ -285,45 +402,124 @@ def land_channel(
     progress: Callable[[str], None] | None = None,
     batch_records: int = BATCH_RECORDS,
 ) -> LandingSummary:
-    """Land every page the channel has after its stored cursor (or from the start with `from_start`)."""
+    """Land what is new in the channel: every new or changed file of its drop folder, or every page of its API
+    after the stored cursor; with `from_start` the whole source again (nothing is landed twice).
+
+    Raises `LandingError` after landing everything else when a file could neither be read nor kept in quarantine.
+    """
     settings = settings or get_settings()
     channel = get_channel(name)
     total = LandingSummary(channel=name)
-    with warehouse.connect(settings) as conn:
+    with warehouse.connect(settings, autocommit=True) as conn:
         with conn.transaction():
             ensure_tables(conn, [channel])
             if from_start:
                 reset_cursor(conn, name)
-        cursor = total.cursor = read_cursor(conn, name)
-        pending: list[Page] = []
-        pending_records = 0
-        batch_started = datetime.now(UTC)
-
-        def flush() -> None:
-            nonlocal pending, pending_records, batch_started
-            done = land_pages(conn, channel, pending, total.cursor, run_id, started_at=batch_started)
-            for attr in ("pages", "received", "inserted", "updated", "rejected", "quarantined"):
-                setattr(total, attr, getattr(total, attr) + getattr(done, attr))
-            for table, count in done.by_table.items():
-                total.by_table[table] += count
-            total.cursor = done.cursor
-            if progress:
-                progress(f"{name}: up to {done.cursor} ({done.received} records, {done.inserted} new, {done.rejected} rejected)")
-            pending, pending_records = [], 0
-            batch_started = datetime.now(UTC)
-
-        while True:
-            page = channel.fetch(cursor, settings)
-            if not page.records and not page.rejected and page.cursor == cursor:
-                break
-            pending.append(page)
-            pending_records += len(page.records) + len(page.rejected)
-            cursor = page.cursor
-            if pending_records >= batch_records:
-                flush()
-            if not page.has_more:
-                break
-        if pending:
-            flush()
+        batches = _Batches(conn, channel, total, run_id, progress, batch_records)
+        if channel.folder is not None:
+            failed = _land_folder(conn, channel, settings, batches, progress)
+        else:
+            failed = []
+            _land_api(conn, channel, settings, batches)
+        batches.flush()
     log.info("landed %s: %s", name, json.dumps(total.as_dict()))
+    if failed:
+        raise LandingError(f"{name}: {len(failed)} file(s) could not be read or kept: {'; '.join(failed)}")
     return total
+
+
+def _land_api(conn: psycopg.Connection, channel: Channel, settings: Settings, batches: _Batches) -> None:
+    cursor = batches.total.cursor = read_cursor(conn, channel.name)
+    while True:
+        page = channel.fetch(cursor, settings)
+        if not page.records and not page.rejected and page.cursor == cursor:
+            return
+        batches.add(page)
+        cursor = page.cursor
+        if not page.has_more:
+            return
+
+
+def _land_folder(
+    conn: psycopg.Connection,
+    channel: Channel,
+    settings: Settings,
+    batches: _Batches,
+    progress: Callable[[str], None] | None,
+) -> list[str]:
+    """Read every new or changed file of the drop folder; returns the files that could be neither read nor kept."""
+    say = progress or log.info
+    legacy = read_cursor(conn, channel.name)
+    if legacy is not None:
+        say(
+            f"{channel.name}: the file-name cursor {legacy!r} left by an earlier version is no longer used; files are "
+            "now tracked by content (audit.landed_files): every file is checked once and nothing is landed twice"
+        )
+        conn.execute("delete from audit.channel_cursors where channel = %s", (channel.name,))
+    manifest = read_manifest(conn, channel.name)
+    root = settings.channel_dir(channel.name)
+    failed: list[str] = []
+    for path in channel.folder.files(root):
+        relative = path.relative_to(root).as_posix()
+        file_ref = f"{channel.name}/{relative}"
+        try:
+            stat = path.stat()
+            known = manifest.get(relative)
+            if known and (known.size_bytes, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                continue
+            digest = file_sha256(path)
+        except OSError as error:
+            failed.append(f"{file_ref}: {error.strerror or type(error).__name__}")
+            log.error("cannot read %s: %s", file_ref, error.strerror or type(error).__name__)
+            continue
+        if known and (known.size_bytes, known.sha256) == (stat.st_size, digest):
+            # touched, not changed: remember the new time so that the next run need not read it
+            conn.execute(
+                "update audit.landed_files set mtime_ns = %s where channel = %s and file_path = %s",
+                (stat.st_mtime_ns, channel.name, relative),
+            )
+            continue
+        if known:
+            say(f"{file_ref} changed since it was landed: reading it again (only what changed is written)")
+        counts = {"records": 0, "rejected": 0}
+        page = Page(cursor=relative)
+        try:
+            for unit in _units(channel, path, file_ref, batches.total):
+                if isinstance(unit, RawRecord):
+                    page.records.append(unit)
+                    counts["records"] += 1
+                else:
+                    page.rejected.append(unit)
+                    counts["rejected"] += 1
+                    log.warning("quarantined %s (%s): %s", unit.source_ref, unit.entity, unit.reason)
+                if len(page.records) + len(page.rejected) >= batches.batch_records:
+                    batches.add(page)
+                    page = Page(cursor=relative)
+        except OSError as error:  # neither readable nor keepable: not in the manifest, so tried again next run
+            batches.add(page)
+            failed.append(f"{file_ref}: {error.strerror or type(error).__name__}")
+            continue
+        # the manifest row goes with the file's last units, in one transaction
+        batches.file_done(LandedFile(relative, stat.st_size, stat.st_mtime_ns, digest, counts["records"], counts["rejected"]))
+        batches.add(page)
+        batches.total.files += 1
+    return failed
+
+
+def _units(channel: Channel, path: Path, file_ref: str, total: LandingSummary) -> Iterator[Unit]:
+    """The file's units as its reader gives them; if the reader fails, the file itself, quarantined whole with the
+    kind of failure (not its message, which may quote the file's content)."""
+    units = iter(channel.folder.read(path, file_ref))
+    while True:
+        try:
+            unit = next(units)
+        except StopIteration:
+            return
+        except Exception as error:  # any reader failure: the file is kept, the channel goes on
+            reason = f"the file could not be read ({type(error).__name__}); it is kept whole"
+            log.error("%s: %s", file_ref, reason)
+            original = path.read_bytes()  # an OSError here: the file can be neither read nor kept
+            total.unreadable.append(file_ref)
+            yield Rejected(channel.first_entity, file_ref, reason, original)
+            return
+        yield unit

@@ -25,13 +25,14 @@ DEFAULT_ARGS = {
 
 
 def build_ingest_dag(channel: Channel, doc_md: str | None = None) -> DAG:
-    """`ingest_<channel>`: land everything new in the channel's source into raw, resuming from its cursor."""
+    """`ingest_<channel>`: land everything new in the channel's source into raw (new or changed files of a drop
+    folder; pages after the stored cursor of an API)."""
     with DAG(
         dag_id=f"ingest_{channel.name}",
         description=f"Land {channel.title} into raw ({', '.join('raw.' + t for t in channel.entities.values())})",
         schedule="@hourly",
         start_date=START_DATE,
-        catchup=False,  # the cursor, not the interval, says what is new: one run catches up everything
+        catchup=False,  # the manifest (or cursor), not the interval, says what is new: one run catches up everything
         max_active_runs=1,
         default_args=DEFAULT_ARGS,
         tags=["voc", "ingest", channel.name],
@@ -40,7 +41,7 @@ def build_ingest_dag(channel: Channel, doc_md: str | None = None) -> DAG:
 
         @task(outlets=[raw_asset(channel.name)], multiple_outputs=False)
         def land(run_id: str | None = None) -> dict:
-            """Land every new page; returns counts and the cursor (no payloads) for XCom."""
+            """Land everything new; returns counts, files and cursor (no payloads) for XCom."""
             from voc import warehouse
             from voc.landing import land_channel
 

@@ -5,9 +5,15 @@
 | `VOC_HOME` | `<project>/.voc` | state folder: embedded warehouse, sample data, reports, Airflow home |
 | `VOC_WAREHOUSE_URL` | (embedded) | a PostgreSQL URL (`postgresql://user:pass@host:port/db`); unset = embedded server |
 | `AIRFLOW_CONN_VOC_WAREHOUSE` | | the same as an Airflow connection URI; used when `VOC_WAREHOUSE_URL` is unset |
-| `VOC_SAMPLE_DIR` | `$VOC_HOME/sample` | the drop folder the channels read |
+| `VOC_DROP_DIR` | `$VOC_SAMPLE_DIR` | the drop folder the channels read: your exports, one sub-folder per channel |
+| `VOC_SAMPLE_DIR` | `$VOC_HOME/sample` | where `voc sample` and `voc demo` write the generated sample (never your exports) |
 | `VOC_REPORTS_DIR` | `$VOC_HOME/reports` | where published reports land |
 | `VOC_TIMEZONE` | `Europe/Madrid` | the organisation's time zone: periods are cut in it |
+| `VOC_FRESHNESS_TOLERANCE_HOURS` | `48` | the longest a channel may be silent before a month's end and still be published |
+
+Without `VOC_DROP_DIR` the channels read the sample, which is what the demo and the tests do. In production set it
+to the folder the exports arrive in; `voc sample` keeps writing to `VOC_SAMPLE_DIR` and refuses any folder it did not
+write itself.
 """
 
 from __future__ import annotations
@@ -27,6 +33,13 @@ class Settings:
     sample_dir: Path
     reports_dir: Path
     timezone: str
+    drop_dir: Path | None = None  # None: the channels read the sample
+    freshness_tolerance_hours: int = 48
+
+    @property
+    def drop_folder(self) -> Path:
+        """The folder the channels read."""
+        return self.drop_dir or self.sample_dir
 
     @property
     def dbt_project_dir(self) -> Path:
@@ -43,7 +56,7 @@ class Settings:
 
     def channel_dir(self, channel: str) -> Path:
         """The drop folder of one channel."""
-        return self.sample_dir / channel
+        return self.drop_folder / channel
 
 
 def get_settings() -> Settings:
@@ -57,4 +70,16 @@ def get_settings() -> Settings:
         sample_dir=Path(os.environ.get("VOC_SAMPLE_DIR", home / "sample")).resolve(),
         reports_dir=Path(os.environ.get("VOC_REPORTS_DIR", home / "reports")).resolve(),
         timezone=os.environ.get("VOC_TIMEZONE", "Europe/Madrid"),
+        drop_dir=Path(os.environ["VOC_DROP_DIR"]).resolve() if os.environ.get("VOC_DROP_DIR") else None,
+        freshness_tolerance_hours=_hours(os.environ.get("VOC_FRESHNESS_TOLERANCE_HOURS", "48")),
     )
+
+
+def _hours(value: str) -> int:
+    try:
+        hours = int(value)
+    except ValueError:
+        raise ValueError(f"VOC_FRESHNESS_TOLERANCE_HOURS must be a whole number of hours, not {value!r}") from None
+    if hours < 0:
+        raise ValueError(f"VOC_FRESHNESS_TOLERANCE_HOURS must not be negative ({hours})")
+    return hours

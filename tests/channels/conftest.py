@@ -1,12 +1,10 @@
-"""Fixtures of the channel tests: settings pointing at the hand-written drop folders, and a cursor follower."""
+"""Fixtures of the channel tests: settings pointing at the hand-written drop folders, and file readers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from voc.channels.base import Channel, Page
 from voc.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,20 +33,3 @@ def drop_folder(tmp_path: Path) -> tuple[Path, Settings]:
     sample_dir = tmp_path / "sample"
     sample_dir.mkdir()
     return sample_dir, make_settings(sample_dir, tmp_path)
-
-
-def follow(channel: Channel, settings: Settings, cursor: str | None = None, limit: int = 100) -> list[Page]:
-    """Call ``fetch`` from ``cursor`` until it says there is no more (each page's cursor feeds the next call)."""
-    pages = []
-    for _ in range(limit):
-        page = channel.fetch(cursor, settings)
-        pages.append(page)
-        cursor = page.cursor
-        if not page.has_more:
-            return pages
-    raise AssertionError(f"{channel.name}: fetch still had more after {limit} pages")
-
-
-@pytest.fixture
-def follow_cursor() -> Callable[..., list[Page]]:
-    return follow

@@ -5,27 +5,90 @@ from __future__ import annotations
 import json
 
 import pytest
-from voc.channels.base import json_error, natural_key, next_file, unstorable, utf8_error
+from voc.channels.base import (
+    MAX_JSON_DEPTH,
+    Channel,
+    DropFolder,
+    json_array_items,
+    json_error,
+    natural_key,
+    scan_json,
+    unstorable,
+    utf8_error,
+)
 
 
-def test_next_file_follows_relative_paths_and_says_whether_more_follow(tmp_path) -> None:
+def _never_read(path, file_ref):
+    raise AssertionError("listing must not read files")
+
+
+def test_a_drop_folder_lists_matching_files_by_relative_path(tmp_path) -> None:
     for relative in ("b/page_2.json", "a/page_1.json", "a/page_3.json", "a/notes.txt"):
         (tmp_path / relative).parent.mkdir(exist_ok=True)
         (tmp_path / relative).write_text("{}")
 
-    assert next_file(tmp_path, "*/page_*.json", None) == (tmp_path / "a/page_1.json", True)
-    assert next_file(tmp_path, "*/page_*.json", "a/page_3.json") == (tmp_path / "b/page_2.json", False)
-    assert next_file(tmp_path, "*/page_*.json", "b/page_2.json") == (None, False)
-    assert next_file(tmp_path / "missing", "*", None) == (None, False)
+    folder = DropFolder("*/page_*.json", _never_read)
+
+    assert folder.files(tmp_path) == [tmp_path / "a/page_1.json", tmp_path / "a/page_3.json", tmp_path / "b/page_2.json"]
+    assert folder.files(tmp_path / "missing") == []
 
 
-def test_next_file_can_order_by_another_key(tmp_path) -> None:
+def test_a_drop_folder_can_order_by_another_key(tmp_path) -> None:
     for name in ("x_2.txt", "y_1.txt"):
         (tmp_path / name).write_text("")
 
-    by_number = next_file(tmp_path, "*.txt", "y_1.txt", order=lambda relative: relative[2])
+    folder = DropFolder("*.txt", _never_read, order=lambda relative: relative[2])
 
-    assert by_number == (tmp_path / "x_2.txt", False)
+    assert folder.files(tmp_path) == [tmp_path / "y_1.txt", tmp_path / "x_2.txt"]
+
+
+def test_a_channel_is_either_a_drop_folder_or_an_api() -> None:
+    with pytest.raises(ValueError, match="either a drop folder or a fetch function"):
+        Channel(name="x", title="X", entities={"a": "x_a"})
+    with pytest.raises(ValueError, match="either a drop folder or a fetch function"):
+        Channel(
+            name="x", title="X", entities={"a": "x_a"}, fetch=lambda cursor, settings: None, folder=DropFolder("*", _never_read)
+        )
+
+
+def test_json_nested_deeper_than_the_limit_is_refused_without_building_it(tmp_path) -> None:
+    """100,000 levels: json.loads raises RecursionError and building the items exhausts memory; the scan stops at
+    the limit."""
+    path = tmp_path / "deep.json"
+    path.write_bytes(b'{"sessions": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}")
+
+    kinds, reason = scan_json(path, ("", "sessions"))
+
+    assert (kinds, reason) == ({}, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+
+
+def test_a_json_scan_reports_the_kind_of_each_watched_member(tmp_path) -> None:
+    path = tmp_path / "page.json"
+    path.write_text('{"data": [1, {"a": [2]}], "includes": {"users": []}, "meta": null}')
+
+    kinds, reason = scan_json(path, ("", "data", "includes", "includes.users", "meta", "missing"))
+
+    assert reason is None
+    assert kinds == {"": "object", "data": "array", "includes": "object", "includes.users": "array", "meta": "null"}
+    assert list(json_array_items(path, ("data", "includes.users"))) == [("data", 0, 1), ("data", 1, {"a": [2]})]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"sessions": [{"id": "a", ', "truncated JSON"),
+        ('{"sessions": [NaN]}', "invalid JSON (lexical error: invalid char in json text.)"),
+        ('{"a": 1} {"b": 2}', "invalid JSON: Extra data at line 1 column 10"),
+    ],
+)
+def test_a_json_scan_says_why_a_file_is_not_json_without_quoting_it(tmp_path, text, reason) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+
+    kinds, found = scan_json(path, ("",))
+
+    assert kinds == {} and found.startswith(reason)
+    assert "NaN" not in found and '"b"' not in found
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from folder_reading import read_folder
 from voc.channels import REGISTRY, get_channel
-from voc.channels.base import Page
 from voc.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -203,16 +203,15 @@ def test_every_registered_channel_has_expectations() -> None:
 
 
 @pytest.mark.parametrize("name", CHANNELS)
-def test_following_the_cursor_reads_every_file_once_in_delivery_order(name: str, settings: Settings, follow_cursor) -> None:
-    pages = follow_cursor(get_channel(name), settings)
+def test_the_folder_lists_every_file_once_in_delivery_order(name: str, settings: Settings) -> None:
+    pages = read_folder(get_channel(name), settings)
 
     assert [page.cursor for page in pages] == [unit.cursor for unit in EXPECTED[name]]
-    assert [page.has_more for page in pages] == [True] * (len(pages) - 1) + [False]
 
 
 @pytest.mark.parametrize("name", CHANNELS)
-def test_every_unit_is_a_record_or_a_rejected_unit(name: str, settings: Settings, follow_cursor) -> None:
-    pages = follow_cursor(get_channel(name), settings)
+def test_every_unit_is_a_record_or_a_rejected_unit(name: str, settings: Settings) -> None:
+    pages = read_folder(get_channel(name), settings)
 
     for page, expected in zip(pages, EXPECTED[name], strict=True):
         assert [(r.entity, r.key, r.source_ref) for r in page.records] == expected.records, page.cursor
@@ -222,9 +221,9 @@ def test_every_unit_is_a_record_or_a_rejected_unit(name: str, settings: Settings
 
 
 @pytest.mark.parametrize("name", CHANNELS)
-def test_records_are_storable_and_rejected_units_keep_their_bytes(name: str, settings: Settings, follow_cursor) -> None:
+def test_records_are_storable_and_rejected_units_keep_their_bytes(name: str, settings: Settings) -> None:
     channel = get_channel(name)
-    for page in follow_cursor(channel, settings):
+    for page in read_folder(channel, settings):
         file_bytes = (settings.channel_dir(name) / page.cursor).read_bytes()
         for record in page.records:
             assert record.entity in channel.entities
@@ -244,27 +243,18 @@ def test_records_are_storable_and_rejected_units_keep_their_bytes(name: str, set
 
 
 @pytest.mark.parametrize("name", CHANNELS)
-def test_after_the_last_file_there_is_nothing_and_the_cursor_stays(name: str, settings: Settings) -> None:
-    last = EXPECTED[name][-1].cursor
-
-    page = get_channel(name).fetch(last, settings)
-
-    assert (page.records, page.rejected, page.cursor, page.has_more) == ([], [], last, False)
-
-
-@pytest.mark.parametrize("name", CHANNELS)
-def test_a_cursor_in_the_middle_resumes_after_that_file(name: str, settings: Settings, follow_cursor) -> None:
-    files = EXPECTED[name]
-
-    pages = follow_cursor(get_channel(name), settings, cursor=files[0].cursor)
-
-    assert [page.cursor for page in pages] == [unit.cursor for unit in files[1:]]
-    assert [(r.entity, r.key, r.source_ref) for r in pages[0].records] == files[1].records
+def test_reading_streams_the_file_unit_by_unit(name: str, settings: Settings) -> None:
+    """Readers are generators: the first unit comes before the file has been read to its end."""
+    channel = get_channel(name)
+    root = settings.channel_dir(name)
+    path = channel.folder.files(root)[0]
+    units = channel.folder.read(path, f"{name}/{path.relative_to(root).as_posix()}")
+    assert iter(units) is units
+    assert next(units) is not None
 
 
 @pytest.mark.parametrize("name", CHANNELS)
-def test_a_missing_drop_folder_yields_nothing(name: str, drop_folder) -> None:
+def test_a_missing_drop_folder_has_no_files(name: str, drop_folder) -> None:
     _, settings = drop_folder
 
-    assert get_channel(name).fetch(None, settings) == Page(cursor=None, has_more=False)
-    assert get_channel(name).fetch("calls_2026-08-03.csv", settings) == Page(cursor="calls_2026-08-03.csv")
+    assert get_channel(name).folder.files(settings.channel_dir(name)) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from folder_reading import read_after
 from voc.channels import cases, phone, surveys
 from voc.settings import Settings
 
@@ -14,7 +15,7 @@ PHONE_HEADER = (
 
 
 def test_phone_payload_is_the_row_as_strings(settings: Settings) -> None:
-    page = phone.fetch(None, settings)
+    page = read_after(phone.CHANNEL, None, settings)
 
     abandoned = page.records[1]
     assert abandoned.payload == {
@@ -35,7 +36,7 @@ def test_phone_payload_is_the_row_as_strings(settings: Settings) -> None:
 
 
 def test_a_badly_encoded_line_is_quarantined_with_its_own_bytes(settings: Settings) -> None:
-    page = phone.fetch(None, settings)
+    page = read_after(phone.CHANNEL, None, settings)
     lines = (settings.channel_dir("phone") / "calls_2026-08-03.csv").read_bytes().split(b"\n")
 
     badly_encoded = page.rejected[0]
@@ -44,28 +45,28 @@ def test_a_badly_encoded_line_is_quarantined_with_its_own_bytes(settings: Settin
 
 
 def test_crlf_line_ends_are_not_part_of_the_values(settings: Settings) -> None:
-    page = phone.fetch("calls_2026-08-03.csv", settings)
+    page = read_after(phone.CHANNEL, "calls_2026-08-03.csv", settings)
 
     assert page.records[0].payload["language"] == "en"
     assert list(page.records[0].payload) == PHONE_HEADER.split(",")
 
 
 def test_quoted_fields_keep_their_commas_and_quotes(settings: Settings) -> None:
-    page = surveys.fetch(None, settings)
+    page = read_after(surveys.CHANNEL, None, settings)
 
     assert page.records[0].payload["comment"] == 'Me cobraron dos veces, "otra vez"'
     assert page.records[1].payload["nps"] == ""
 
 
 def test_a_utf8_byte_order_mark_does_not_rename_the_first_column(settings: Settings) -> None:
-    page = surveys.fetch("responses_2026-08-03.csv", settings)
+    page = read_after(surveys.CHANNEL, "responses_2026-08-03.csv", settings)
 
     assert page.records[0].key == "SRV-0003"
     assert next(iter(page.records[0].payload)) == "response_id"
 
 
 def test_a_header_only_file_has_no_units(settings: Settings) -> None:
-    page = cases.fetch("case_events_2026-08-04.csv", settings)
+    page = read_after(cases.CHANNEL, "case_events_2026-08-04.csv", settings)
 
     assert page.cursor == "case_events_2026-08-05.csv"
     assert (page.records, page.rejected, page.has_more) == ([], [], False)
@@ -83,7 +84,7 @@ def test_an_extra_column_is_kept_and_column_order_does_not_matter(drop_folder) -
     row = ",".join(reversed([f"v-{name}" for name in columns])) + ",madrid"
     write_phone_file(folder, f"{header}\n{row}\n".encode())
 
-    (record,) = phone.fetch(None, settings).records
+    (record,) = read_after(phone.CHANNEL, None, settings).records
 
     assert record.key == "v-call_id"
     assert record.payload["site"] == "madrid"
@@ -94,7 +95,7 @@ def test_a_repeated_header_column_rejects_the_file(drop_folder) -> None:
     folder, settings = drop_folder
     write_phone_file(folder, f"{PHONE_HEADER},queue\n".encode())
 
-    (rejected,) = phone.fetch(None, settings).rejected
+    (rejected,) = read_after(phone.CHANNEL, None, settings).rejected
 
     assert rejected.source_ref == "phone/calls_2026-08-10.csv"
     assert "repeats column(s) queue" in rejected.reason
@@ -106,7 +107,7 @@ def test_a_nul_character_cannot_be_stored_so_the_line_is_quarantined(drop_folder
     values[2] = "bill\x00ing"
     write_phone_file(folder, f"{PHONE_HEADER}\n{','.join(values)}\n".encode())
 
-    page = phone.fetch(None, settings)
+    page = read_after(phone.CHANNEL, None, settings)
 
     assert page.records == []
     assert page.rejected[0].source_ref == "phone/calls_2026-08-10.csv:2"
@@ -118,7 +119,7 @@ def test_blank_lines_are_not_units_and_line_numbers_stay_physical(drop_folder) -
     row = ",".join(["CALL-7"] + ["x"] * 12)
     write_phone_file(folder, f"{PHONE_HEADER}\n\n{row}\n\n".encode())
 
-    page = phone.fetch(None, settings)
+    page = read_after(phone.CHANNEL, None, settings)
 
     assert [record.source_ref for record in page.records] == ["phone/calls_2026-08-10.csv:3"]
     assert page.rejected == []

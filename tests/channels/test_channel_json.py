@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from folder_reading import read_after
 from voc.channels import chat, facebook, twitter
 from voc.settings import Settings
 
@@ -18,7 +19,7 @@ def load(relative: str):
 def test_chat_sessions_land_as_given(settings: Settings) -> None:
     sessions = load("chat/sessions_2026-08-03.json")["sessions"]
 
-    page = chat.fetch(None, settings)
+    page = read_after(chat.CHANNEL, None, settings)
 
     assert [record.payload for record in page.records] == sessions[:2]
     assert page.records[0].payload["messages"][1]["author_type"] == "agent"
@@ -27,13 +28,13 @@ def test_chat_sessions_land_as_given(settings: Settings) -> None:
 def test_a_quarantined_session_is_its_own_json(settings: Settings) -> None:
     sessions = load("chat/sessions_2026-08-03.json")["sessions"]
 
-    page = chat.fetch(None, settings)
+    page = read_after(chat.CHANNEL, None, settings)
 
     assert [json.loads(rejected.original) for rejected in page.rejected] == sessions[2:]
 
 
 def test_a_truncated_export_is_quarantined_whole_with_the_position(settings: Settings) -> None:
-    (rejected,) = chat.fetch("sessions_2026-08-03.json", settings).rejected
+    (rejected,) = read_after(chat.CHANNEL, "sessions_2026-08-03.json", settings).rejected
 
     assert rejected.reason.startswith("truncated JSON: ")
     assert " at line 1 column " in rejected.reason
@@ -42,7 +43,7 @@ def test_a_truncated_export_is_quarantined_whole_with_the_position(settings: Set
 def test_tweets_and_users_land_as_the_api_gave_them(settings: Settings) -> None:
     page_one = load("twitter/mentions/page_00001.json")
 
-    page = twitter.fetch(None, settings)
+    page = read_after(twitter.CHANNEL, None, settings)
 
     tweets = [record.payload for record in page.records if record.entity == "tweets"]
     users = [record.payload for record in page.records if record.entity == "users"]
@@ -51,7 +52,7 @@ def test_tweets_and_users_land_as_the_api_gave_them(settings: Settings) -> None:
 
 
 def test_the_timeline_follows_the_mentions_under_one_cursor(settings: Settings) -> None:
-    page = twitter.fetch("mentions/page_00002.json", settings)
+    page = read_after(twitter.CHANNEL, "mentions/page_00002.json", settings)
 
     (reply,) = [record for record in page.records if record.entity == "tweets"]
     assert page.cursor == "timeline/page_00001.json"
@@ -64,7 +65,7 @@ def test_a_tweet_missing_several_fields_names_them_all(drop_folder) -> None:
     (folder / "twitter" / "mentions").mkdir(parents=True)
     (folder / "twitter" / "mentions" / "page_00001.json").write_text(json.dumps({"data": [{"text": "hola"}]}))
 
-    (rejected,) = twitter.fetch(None, settings).rejected
+    (rejected,) = read_after(twitter.CHANNEL, None, settings).rejected
 
     assert rejected.reason == "tweet has no id, created_at, author_id"
 
@@ -72,14 +73,14 @@ def test_a_tweet_missing_several_fields_names_them_all(drop_folder) -> None:
 def test_facebook_posts_keep_their_comment_threads_nested(settings: Settings) -> None:
     posts = load("facebook/feed/page_00001.json")["data"]
 
-    page = facebook.fetch(None, settings)
+    page = read_after(facebook.CHANNEL, None, settings)
 
     assert [record.payload for record in page.records] == posts[:2]
     assert page.records[0].payload["comments"]["data"][1]["parent"] == {"id": "501_1"}
 
 
 def test_a_page_in_another_encoding_is_quarantined_whole(settings: Settings) -> None:
-    (rejected,) = facebook.fetch("feed/page_00001.json", settings).rejected
+    (rejected,) = read_after(facebook.CHANNEL, "feed/page_00001.json", settings).rejected
 
     assert rejected.reason.startswith("not valid UTF-8 at byte offset ")
 
@@ -93,7 +94,7 @@ def test_integer_ids_become_string_keys_and_nul_escapes_are_quarantined(drop_fol
     ]
     (folder / "chat" / "sessions_2026-08-10.json").write_text(json.dumps({"sessions": sessions}))
 
-    page = chat.fetch(None, settings)
+    page = read_after(chat.CHANNEL, None, settings)
 
     assert [record.key for record in page.records] == ["42"]
     assert page.rejected[0].reason == "contains a NUL character in 'messages'"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from folder_reading import read_after
 from voc.channels import mail
 from voc.settings import Settings
 
 
 def test_an_inbound_message_payload(settings: Settings) -> None:
-    message = mail.fetch(None, settings).records[0]
+    message = read_after(mail.CHANNEL, None, settings).records[0]
 
     assert message.key == "root-1@mail.example"
     assert message.payload["message_id"] == "root-1@mail.example"
@@ -22,7 +23,7 @@ def test_an_inbound_message_payload(settings: Settings) -> None:
 
 
 def test_an_agent_reply_keeps_threading_headers_and_its_plain_text_part(settings: Settings) -> None:
-    reply = mail.fetch(None, settings).records[1]
+    reply = read_after(mail.CHANNEL, None, settings).records[1]
 
     headers = reply.payload["headers"]
     assert headers["In-Reply-To"] == "<root-1@mail.example>"
@@ -32,13 +33,13 @@ def test_an_agent_reply_keeps_threading_headers_and_its_plain_text_part(settings
 
 
 def test_repeated_headers_are_joined(settings: Settings) -> None:
-    message = mail.fetch("mailbox_2026-08-03.mbox", settings).records[0]
+    message = read_after(mail.CHANNEL, "mailbox_2026-08-03.mbox", settings).records[0]
 
     assert message.payload["headers"]["Received"] == "from mx1.example by mx2.example, from client.example by mx1.example"
 
 
 def test_a_quarantined_message_keeps_its_bytes(settings: Settings) -> None:
-    rejected = mail.fetch(None, settings).rejected[0]
+    rejected = read_after(mail.CHANNEL, None, settings).rejected[0]
 
     assert rejected.original.startswith(b"From: cliente2@mail.example\n")
     assert rejected.original.rstrip().endswith(b"Este mensaje no tiene Message-ID.")
@@ -57,7 +58,7 @@ def test_a_message_without_a_plain_text_part_lands_with_an_empty_body(drop_folde
     folder, settings = drop_folder
     write_mailbox(folder, HEADERS + b"Content-Type: text/html; charset=utf-8\n\n<p>Hola</p>\n")
 
-    (record,) = mail.fetch(None, settings).records
+    (record,) = read_after(mail.CHANNEL, None, settings).records
 
     assert record.payload["body"] == ""
 
@@ -70,7 +71,7 @@ def test_an_unknown_charset_and_an_undecodable_header_are_quarantined(drop_folde
         HEADERS.replace(b"m-1", b"m-2") + "Subject: Factura errónea\n\nbody\n".encode("latin-1"),
     )
 
-    page = mail.fetch(None, settings)
+    page = read_after(mail.CHANNEL, None, settings)
 
     assert page.records == []
     assert [rejected.reason for rejected in page.rejected] == [
@@ -83,7 +84,30 @@ def test_a_repeated_message_id_keys_the_message_by_the_first(drop_folder) -> Non
     folder, settings = drop_folder
     write_mailbox(folder, HEADERS + b"Message-ID: <m-9@mail.example>\n\nbody\n")
 
-    (record,) = mail.fetch(None, settings).records
+    (record,) = read_after(mail.CHANNEL, None, settings).records
 
     assert record.key == "m-1@mail.example"
     assert record.payload["headers"]["Message-ID"] == "<m-1@mail.example>, <m-9@mail.example>"
+
+
+def test_mbox_messages_are_the_bytes_the_standard_library_gives(settings: Settings, tmp_path) -> None:
+    """The streaming splitter against mailbox.mbox on every fixture and on the edge cases of the format."""
+    import mailbox
+
+    edge = tmp_path / "edge.mbox"
+    edge.write_bytes(
+        b"From a Mon Aug  3 09:00:00 2026\nSubject: one\n\nbody\n\n"
+        b"From b Mon Aug  3 09:00:00 2026\nSubject: two, no blank line before the next\nbody\n"
+        b"From c Mon Aug  3 09:00:00 2026\nSubject: three\n\n>From quoted\n\n\n"
+        b"From d Mon Aug  3 09:00:00 2026\r\nSubject: crlf\r\n\r\nbody\r\n\r\n"
+        b"From e Mon Aug  3 09:00:00 2026\nSubject: last, no final newline\n\nbody"
+    )
+    paths = [*sorted((settings.sample_dir / "email").glob("*.mbox")), edge]
+    for path in paths:
+        box = mailbox.mbox(path, create=False)
+        try:
+            expected = [box.get_bytes(key) for key in box.keys()]
+        finally:
+            box.close()
+        assert list(mail.mbox_messages(path)) == expected, path.name
+    assert len(list(mail.mbox_messages(edge))) == 5

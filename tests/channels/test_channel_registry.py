@@ -38,10 +38,11 @@ def test_every_module_has_the_same_shape(module) -> None:
     channel = module.CHANNEL
 
     assert REGISTRY[channel.name] is channel
-    assert channel.fetch is module.fetch
+    assert channel.folder is not None and channel.folder.read is module.read
+    assert channel.folder.pattern == module.PATTERN
     assert channel.title and channel.description
-    assert inspect.getdoc(module.fetch) and inspect.getdoc(module)
-    assert list(inspect.signature(module.fetch).parameters) == ["cursor", "settings"]
+    assert inspect.getdoc(module.read) and inspect.getdoc(module)
+    assert list(inspect.signature(module.read).parameters) == ["path", "file_ref"]
 
 
 def test_the_email_channel_lives_in_mail_so_it_never_shadows_the_stdlib() -> None:

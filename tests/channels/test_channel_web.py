@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from folder_reading import read_after
 from voc.channels import web
 from voc.settings import Settings
 
 
 def test_an_rss_item_payload(settings: Settings) -> None:
-    page = web.fetch("alerts_2026-08-03.xml", settings)
+    page = read_after(web.CHANNEL, "alerts_2026-08-03.xml", settings)
 
     assert page.records[0].payload == {
         "feed_title": "Blog Móvil",
@@ -24,7 +25,7 @@ def test_an_rss_item_payload(settings: Settings) -> None:
 
 
 def test_atom_entries_fall_back_to_updated_and_to_their_own_language(settings: Settings) -> None:
-    first, second, _ = web.fetch(None, settings).records
+    first, second, _ = read_after(web.CHANNEL, None, settings).records
 
     assert first.payload["feed_format"] == "atom10"
     assert first.payload["published"] == "2026-08-03T09:40:00+02:00"
@@ -35,7 +36,7 @@ def test_atom_entries_fall_back_to_updated_and_to_their_own_language(settings: S
 
 
 def test_a_rejected_item_is_its_own_xml(settings: Settings) -> None:
-    page = web.fetch("alerts_2026-08-03.xml", settings)
+    page = read_after(web.CHANNEL, "alerts_2026-08-03.xml", settings)
 
     no_key, bad_date = page.rejected
     assert no_key.original.startswith(b"<item>\n      <title>Un item sin enlace</title>")
@@ -43,19 +44,17 @@ def test_a_rejected_item_is_its_own_xml(settings: Settings) -> None:
     assert bad_date.original.startswith(b"<item>\n      <title>Fecha rara</title>")
 
 
-def test_snapshots_are_read_in_date_order_across_sources(drop_folder) -> None:
+def test_snapshots_are_listed_in_date_order_across_sources(drop_folder) -> None:
+    """Within one landing, an item's newer snapshot is read after its older one, whatever the sources' names."""
     folder, settings = drop_folder
     (folder / "web").mkdir()
     feed = b'<rss version="2.0"><channel><title>t</title></channel></rss>'
-    for name in ("alerts_2026-08-01.xml", "zeta-blog_2026-08-01.xml"):
+    for name in ("zeta-blog_2026-08-01.xml", "alerts_2026-08-02.xml", "alerts_2026-08-01.xml"):
         (folder / "web" / name).write_bytes(feed)
 
-    assert web.fetch("zeta-blog_2026-08-01.xml", settings).cursor == "zeta-blog_2026-08-01.xml"
+    listed = [path.name for path in web.CHANNEL.folder.files(folder / "web")]
 
-    # the next day's snapshot of a source that sorts first by name is still ahead of the cursor
-    (folder / "web" / "alerts_2026-08-02.xml").write_bytes(feed)
-    page = web.fetch("zeta-blog_2026-08-01.xml", settings)
-    assert (page.cursor, page.has_more) == ("alerts_2026-08-02.xml", False)
+    assert listed == ["alerts_2026-08-01.xml", "zeta-blog_2026-08-01.xml", "alerts_2026-08-02.xml"]
 
 
 def test_an_item_without_any_date_is_quarantined(drop_folder) -> None:
@@ -65,7 +64,7 @@ def test_an_item_without_any_date_is_quarantined(drop_folder) -> None:
         b'<rss version="2.0"><channel><title>t</title><item><link>https://x.example/1</link></item></channel></rss>'
     )
 
-    (rejected,) = web.fetch(None, settings).rejected
+    (rejected,) = read_after(web.CHANNEL, None, settings).rejected
 
     assert rejected.reason == "item has no published or updated date"
     assert rejected.original == b"<item><link>https://x.example/1</link></item>"

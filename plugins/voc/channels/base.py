@@ -11,10 +11,14 @@ from __future__ import annotations
 import csv
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import ijson
+from ijson.common import ObjectBuilder
 
 from voc.settings import Settings
 
@@ -49,68 +53,57 @@ class Page:
     has_more: bool = False  # True when fetch should be called again with `cursor`
 
 
+Unit = RawRecord | Rejected
+# reads one file of a drop folder: its units (records and rejected units) in file order, streamed
+FileReader = Callable[[Path, str], Iterable[Unit]]
+
+
+@dataclass(frozen=True)
+class DropFolder:
+    """A channel whose source is files dropped in a folder (``<sample_dir>/<channel>/``).
+
+    ``read(path, file_ref)`` yields the file's units one at a time (``file_ref`` is ``<channel>/<relative path>``,
+    the prefix of every ``source_ref``), so memory is bounded by a landing batch, not by the file. Which files are
+    new or changed is the landing's business (``audit.landed_files``), not the channel's: files may arrive in any
+    order.
+    """
+
+    pattern: str  # glob relative to the channel's folder
+    read: FileReader
+    order: Callable[[str], Any] | None = None  # sort key of a relative path, when names alone do not sort by delivery
+
+    def files(self, root: Path) -> list[Path]:
+        """The folder's files matching ``pattern``, in delivery order (one listing of the folder)."""
+        if not root.is_dir():
+            return []
+        sort_key = self.order or (lambda relative: relative)
+        found = [(sort_key(path.relative_to(root).as_posix()), path) for path in root.glob(self.pattern) if path.is_file()]
+        return [path for _, path in sorted(found)]
+
+
 @dataclass(frozen=True)
 class Channel:
+    """A source: its entities and raw tables, and how it is read, either a drop folder (``folder``) or an API
+    (``fetch(cursor, settings) -> Page``, resuming from a cursor the landing stores)."""
+
     name: str
     title: str
     entities: Mapping[str, str]  # entity -> raw table (schema raw)
-    fetch: Callable[[str | None, Settings], Page]
+    fetch: Callable[[str | None, Settings], Page] | None = None
     description: str = ""
+    folder: DropFolder | None = None
 
+    def __post_init__(self) -> None:
+        if (self.fetch is None) == (self.folder is None):
+            raise ValueError(f"channel {self.name}: give either a drop folder or a fetch function")
 
-def next_file(
-    root: Path, pattern: str, cursor: str | None, *, order: Callable[[str], Any] | None = None
-) -> tuple[Path | None, bool]:
-    """The first file under ``root`` matching ``pattern`` whose relative path sorts after ``cursor``.
-
-    ``order`` maps a relative path to its sort key when file names alone do not sort in delivery order (default: the
-    relative path itself). Returns the file (or None when there is nothing new) and whether more files follow it.
-    """
-    if not root.is_dir():
-        return None, False
-    sort_key = order or (lambda relative: relative)
-    after = None if cursor is None else sort_key(cursor)
-    pending = sorted(
-        (sort_key(path.relative_to(root).as_posix()), path)
-        for path in root.glob(pattern)
-        if path.is_file() and (after is None or sort_key(path.relative_to(root).as_posix()) > after)
-    )
-    if not pending:
-        return None, False
-    return pending[0][1], len(pending) > 1
+    @property
+    def first_entity(self) -> str:
+        """The entity a whole unreadable delivery is quarantined under."""
+        return next(iter(self.entities))
 
 
 # --- helpers shared by the drop-folder channels -------------------------------------------------------------------
-
-FileReader = Callable[[Path, str], tuple[list[RawRecord], list[Rejected]]]
-
-
-def fetch_next_file(
-    channel: str,
-    settings: Settings,
-    pattern: str,
-    cursor: str | None,
-    read: FileReader,
-    *,
-    order: Callable[[str], Any] | None = None,
-) -> Page:
-    """Read the next file of a channel's drop folder after ``cursor``: one file per call.
-
-    ``read(path, file_ref)`` turns the file into records and rejected units; ``file_ref`` is ``<channel>/<relative
-    path>``, the prefix of every ``source_ref``. The page's cursor is the file's path relative to the channel folder.
-    With nothing new the page is empty and keeps ``cursor``.
-    """
-    root = settings.channel_dir(channel)
-    path, has_more = next_file(root, pattern, cursor, order=order)
-    if path is None:
-        return Page(cursor=cursor, has_more=False)
-    relative = path.relative_to(root).as_posix()
-    file_ref = f"{channel}/{relative}"
-    records, rejected = read(path, file_ref)
-    log.info("%s: %d records, %d rejected", file_ref, len(records), len(rejected))
-    for unit in rejected:
-        log.warning("quarantined %s (%s): %s", unit.source_ref, unit.entity, unit.reason)
-    return Page(records=records, rejected=rejected, cursor=relative, has_more=has_more)
 
 
 def natural_key(value: Any) -> str | None:
@@ -197,15 +190,96 @@ def json_error(error: json.JSONDecodeError) -> str:
     return f"{kind}: {error.msg.removesuffix(' at')} at line {error.lineno} column {error.colno}"
 
 
-def load_json_file(data: bytes) -> tuple[Any, str | None]:
-    """Parse a whole JSON file: (document, None), or (None, why it cannot be read)."""
-    reason = utf8_error(data)
-    if reason:
-        return None, reason
+# JSON files are streamed (ijson over yajl): one item in memory at a time. Nesting deeper than this is refused
+# before any item is built, so a hostile document cannot exhaust the stack or memory; the sources' documents are a
+# few levels deep.
+MAX_JSON_DEPTH = 64
+# A file that fails to parse and is at most this big is parsed again by the json module to say where and how.
+JSON_DIAGNOSIS_BYTES = 16 * 1024 * 1024
+_JSON_KIND = {
+    "start_map": "object",
+    "start_array": "array",
+    "string": "string",
+    "number": "number",
+    "integer": "number",
+    "double": "number",
+    "boolean": "boolean",
+    "null": "null",
+}
+_STARTS = ("start_map", "start_array")
+_ENDS = ("end_map", "end_array")
+
+
+def scan_json(path: Path, watch: Iterable[str]) -> tuple[dict[str, str], str | None]:
+    """One streaming pass over a JSON file, building nothing: the JSON kind (``object``, ``array``, ``string``...)
+    of each watched ijson prefix (``""`` is the document, ``"includes.users"`` a nested member), or why the file
+    cannot be read (not UTF-8, truncated, invalid, or nested deeper than ``MAX_JSON_DEPTH``)."""
+    watched = set(watch)
+    kinds: dict[str, str] = {}
+    depth = 0
     try:
-        return json.loads(data.decode("utf-8")), None
-    except json.JSONDecodeError as error:
-        return None, json_error(error)
+        with path.open("rb") as handle:
+            for prefix, event, _ in ijson.parse(handle):
+                if event in _STARTS:
+                    depth += 1
+                    if depth > MAX_JSON_DEPTH:
+                        return {}, f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+                elif event in _ENDS:
+                    depth -= 1
+                    continue
+                if prefix in watched and prefix not in kinds and event in _JSON_KIND:
+                    kinds[prefix] = _JSON_KIND[event]
+    except ijson.JSONError as error:
+        return {}, _json_failure(path, error)
+    return kinds, None
+
+
+def _json_failure(path: Path, error: Exception) -> str:
+    """Why a file is not JSON, in the json module's words (line and column) when the file is small enough to parse
+    again; the parser's first line otherwise. Never quotes the file's content."""
+    summary = re.split(r"\n|\\n", str(error), maxsplit=1)[0].removeprefix("b'").strip()
+    if path.stat().st_size <= JSON_DIAGNOSIS_BYTES:
+        data = path.read_bytes()
+        reason = utf8_error(data)
+        if reason:
+            return reason
+        try:
+            json.loads(data.decode("utf-8"))
+        except json.JSONDecodeError as decode_error:
+            return json_error(decode_error)
+        except RecursionError:
+            return f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+    kind = "truncated JSON" if "premature EOF" in summary else "invalid JSON"
+    return f"{kind} ({summary})"
+
+
+def json_array_items(path: Path, arrays: Iterable[str]) -> Iterator[tuple[str, int, Any]]:
+    """The items of the named arrays (ijson prefixes, e.g. ``"sessions"``, ``"includes.users"``) in document order,
+    as ``(array, index, item)``, built one at a time. Call ``scan_json`` first: this assumes a valid document."""
+    targets = {f"{array}.item" if array else "item": array for array in arrays}
+    counters = dict.fromkeys(targets.values(), 0)
+    builder: ObjectBuilder | None = None
+    depth = 0
+    target = ""
+    with path.open("rb") as handle:
+        for prefix, event, value in ijson.parse(handle, use_float=True):
+            if builder is not None:
+                builder.event(event, value)
+                depth += (event in _STARTS) - (event in _ENDS)
+                if depth == 0:
+                    yield target, counters[target], builder.value
+                    counters[target] += 1
+                    builder = None
+                continue
+            array = targets.get(prefix)
+            if array is None or event in _ENDS or event == "map_key":
+                continue
+            if event in _STARTS:
+                builder, depth, target = ObjectBuilder(), 1, array
+                builder.event(event, value)
+            else:
+                yield array, counters[array], value
+                counters[array] += 1
 
 
 def json_bytes(value: Any) -> bytes:
@@ -213,50 +287,40 @@ def json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
-def read_csv_file(
-    path: Path, file_ref: str, *, entity: str, columns: Iterable[str], key_column: str
-) -> tuple[list[RawRecord], list[Rejected]]:
+def read_csv_file(path: Path, file_ref: str, *, entity: str, columns: Iterable[str], key_column: str) -> Iterator[Unit]:
     """Read a header-first CSV export line by line; every data line is a record or a rejected unit.
 
     Lines are decoded one by one so a badly encoded line is quarantined alone (``<file_ref>:<line>``, 1-based
     physical line, the header being line 1). A file whose header lacks one of ``columns`` is rejected whole.
-    Blank lines are not units. Payload: header -> string, as read.
+    Blank lines are not units. Payload: header -> string, as read. The file is streamed: one line in memory at a time.
     """
-    data = path.read_bytes()
-    lines = data.split(b"\n")
-    if not data.strip():
-        return [], [Rejected(entity, file_ref, "empty file: no header row", data)]
-    header_bytes = lines[0].removeprefix(b"\xef\xbb\xbf").removesuffix(b"\r")
-    reason = utf8_error(header_bytes, "the header row")
-    if reason:
-        return [], [Rejected(entity, file_ref, reason, data)]
-    try:
-        header = next(csv.reader([header_bytes.decode("utf-8")], strict=True), [])
-    except csv.Error as error:
-        return [], [Rejected(entity, file_ref, f"the header row is not valid CSV: {error}", data)]
-    expected = list(columns)
-    missing = [name for name in expected if name not in header]
-    if missing:
-        return [], [
-            Rejected(
-                entity,
-                file_ref,
-                f"the header row lacks column(s) {', '.join(missing)}; expected {','.join(expected)}",
-                data,
-            )
-        ]
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    if duplicated:
-        return [], [Rejected(entity, file_ref, f"the header row repeats column(s) {', '.join(duplicated)}", data)]
-
-    results: list[RawRecord | Rejected] = []
-    for number, raw_line in enumerate(lines[1:], start=2):
-        line = raw_line.removesuffix(b"\r")
-        if not line.strip():
-            continue
-        source_ref = f"{file_ref}:{number}"
-        results.append(_read_csv_line(line, source_ref, entity, header, key_column))
-    return sort_out(results)
+    with path.open("rb") as handle:
+        first = handle.readline()
+        if not first.strip() and all(not line.strip() for line in handle):
+            yield Rejected(entity, file_ref, "empty file: no header row", path.read_bytes())
+            return
+        header_bytes = first.removeprefix(b"\xef\xbb\xbf").removesuffix(b"\n").removesuffix(b"\r")
+        reason = utf8_error(header_bytes, "the header row")
+        if reason is None:
+            try:
+                header = next(csv.reader([header_bytes.decode("utf-8")], strict=True), [])
+            except csv.Error as error:
+                reason = f"the header row is not valid CSV: {error}"
+        if reason is None:
+            expected = list(columns)
+            missing = [name for name in expected if name not in header]
+            duplicated = sorted({name for name in header if header.count(name) > 1})
+            if missing:
+                reason = f"the header row lacks column(s) {', '.join(missing)}; expected {','.join(expected)}"
+            elif duplicated:
+                reason = f"the header row repeats column(s) {', '.join(duplicated)}"
+        if reason is not None:
+            yield Rejected(entity, file_ref, reason, path.read_bytes())
+            return
+        for number, raw_line in enumerate(handle, start=2):
+            line = raw_line.removesuffix(b"\n").removesuffix(b"\r")
+            if line.strip():
+                yield _read_csv_line(line, f"{file_ref}:{number}", entity, header, key_column)
 
 
 def _read_csv_line(line: bytes, source_ref: str, entity: str, header: list[str], key_column: str) -> RawRecord | Rejected:

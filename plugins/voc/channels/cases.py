@@ -6,10 +6,10 @@ by ``event_id``, its payload the row as a dict of header -> string.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from voc.channels.base import Channel, Page, RawRecord, Rejected, fetch_next_file, read_csv_file
-from voc.settings import Settings
+from voc.channels.base import Channel, DropFolder, Unit, read_csv_file
 
 NAME = "cases"
 ENTITY = "events"
@@ -17,16 +17,9 @@ PATTERN = "case_events_*.csv"
 COLUMNS = ("event_id", "case_id", "contact_channel", "contact_ref", "status", "event_at", "category", "root_cause", "agent_id")
 
 
-def fetch(cursor: str | None, settings: Settings) -> Page:
-    """Read the next daily case-event export after ``cursor`` (a file name in the cases drop folder).
-
-    Every data line becomes an event record, or a rejected unit when it is not UTF-8, has the wrong number of
-    columns or no ``event_id``; a file without the expected header is rejected whole.
-    """
-    return fetch_next_file(NAME, settings, PATTERN, cursor, _read)
-
-
-def _read(path: Path, file_ref: str) -> tuple[list[RawRecord], list[Rejected]]:
+def read(path: Path, file_ref: str) -> Iterator[Unit]:
+    """Every data line becomes a event record, or a rejected unit when it is not UTF-8, has the wrong number of
+    columns or no ``event_id``; a file without the expected header is rejected whole."""
     return read_csv_file(path, file_ref, entity=ENTITY, columns=COLUMNS, key_column="event_id")
 
 
@@ -34,6 +27,6 @@ CHANNEL = Channel(
     name=NAME,
     title="Helpdesk cases",
     entities={ENTITY: "case_events"},
-    fetch=fetch,
+    folder=DropFolder(PATTERN, read),
     description="Helpdesk CSV export of case status changes (new, open, pending, resolved, closed, reopened).",
 )

@@ -6,52 +6,36 @@ Drop folder ``chat/sessions_YYYY-MM-DD.json``: ``{"export_date": ..., "sessions"
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from voc.channels.base import (
-    Channel,
-    Page,
-    RawRecord,
-    Rejected,
-    fetch_next_file,
-    load_json_file,
-    read_json_object,
-    sort_out,
-)
-from voc.settings import Settings
+from voc.channels.base import Channel, DropFolder, Rejected, Unit, json_array_items, read_json_object, scan_json
 
 NAME = "chat"
 ENTITY = "sessions"
 PATTERN = "sessions_*.json"
 
 
-def fetch(cursor: str | None, settings: Settings) -> Page:
-    """Read the next daily session export after ``cursor`` (a file name in the chat drop folder).
+def read(path: Path, file_ref: str) -> Iterator[Unit]:
+    """A daily session export, streamed session by session.
 
-    A file that is not valid JSON is rejected whole; a session without ``id`` or ``started_at`` is rejected alone
-    (``chat/<file>#<index>``, its JSON as the original).
+    A file that is not valid JSON (or nested deeper than any export is) is rejected whole; a session without ``id``
+    or ``started_at`` is rejected alone (``chat/<file>#<index>``, its JSON as the original).
     """
-    return fetch_next_file(NAME, settings, PATTERN, cursor, _read)
-
-
-def _read(path: Path, file_ref: str) -> tuple[list[RawRecord], list[Rejected]]:
-    data = path.read_bytes()
-    document, reason = load_json_file(data)
-    if reason is None and not (isinstance(document, dict) and isinstance(document.get("sessions"), list)):
+    kinds, reason = scan_json(path, ("", "sessions"))
+    if reason is None and (kinds.get("") != "object" or kinds.get("sessions") != "array"):
         reason = "expected a JSON object with a 'sessions' list"
     if reason is not None:
-        return [], [Rejected(ENTITY, file_ref, reason, data)]
-    return sort_out(_read_session(session, f"{file_ref}#{index}") for index, session in enumerate(document["sessions"]))
-
-
-def _read_session(session: object, source_ref: str) -> RawRecord | Rejected:
-    return read_json_object(session, source_ref, entity=ENTITY, noun="session", required=("id", "started_at"))
+        yield Rejected(ENTITY, file_ref, reason, path.read_bytes())
+        return
+    for _, index, session in json_array_items(path, ("sessions",)):
+        yield read_json_object(session, f"{file_ref}#{index}", entity=ENTITY, noun="session", required=("id", "started_at"))
 
 
 CHANNEL = Channel(
     name=NAME,
     title="Web chat",
     entities={ENTITY: "chat_sessions"},
-    fetch=fetch,
+    folder=DropFolder(PATTERN, read),
     description="Chat platform JSON export: one object per session with its visitor, agent and messages.",
 )

@@ -6,52 +6,36 @@ nested. Each post lands in ``raw.facebook_posts`` keyed by ``id``, its payload t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from voc.channels.base import (
-    Channel,
-    Page,
-    RawRecord,
-    Rejected,
-    fetch_next_file,
-    load_json_file,
-    read_json_object,
-    sort_out,
-)
-from voc.settings import Settings
+from voc.channels.base import Channel, DropFolder, Rejected, Unit, json_array_items, read_json_object, scan_json
 
 NAME = "facebook"
 ENTITY = "posts"
 PATTERN = "feed/page_*.json"
 
 
-def fetch(cursor: str | None, settings: Settings) -> Page:
-    """Read the next feed page after ``cursor`` (``feed/page_NNNNN.json``).
+def read(path: Path, file_ref: str) -> Iterator[Unit]:
+    """A feed page (``feed/page_NNNNN.json``), streamed post by post.
 
     A page that is not valid JSON is rejected whole; a post without ``id`` is rejected alone
     (``facebook/feed/<page>#<index>``, its JSON as the original).
     """
-    return fetch_next_file(NAME, settings, PATTERN, cursor, _read)
-
-
-def _read(path: Path, file_ref: str) -> tuple[list[RawRecord], list[Rejected]]:
-    data = path.read_bytes()
-    document, reason = load_json_file(data)
-    if reason is None and not (isinstance(document, dict) and isinstance(document.get("data", []), list)):
+    kinds, reason = scan_json(path, ("", "data"))
+    if reason is None and (kinds.get("") != "object" or kinds.get("data", "array") != "array"):
         reason = "expected a Graph API response: a JSON object with a 'data' list"
     if reason is not None:
-        return [], [Rejected(ENTITY, file_ref, reason, data)]
-    return sort_out(_read_post(post, f"{file_ref}#{index}") for index, post in enumerate(document.get("data", [])))
-
-
-def _read_post(post: object, source_ref: str) -> RawRecord | Rejected:
-    return read_json_object(post, source_ref, entity=ENTITY, noun="post")
+        yield Rejected(ENTITY, file_ref, reason, path.read_bytes())
+        return
+    for _, index, post in json_array_items(path, ("data",)):
+        yield read_json_object(post, f"{file_ref}#{index}", entity=ENTITY, noun="post")
 
 
 CHANNEL = Channel(
     name=NAME,
     title="Facebook page",
     entities={ENTITY: "facebook_posts"},
-    fetch=fetch,
+    folder=DropFolder(PATTERN, read),
     description="Graph API page feed: the page's posts with their comment threads nested.",
 )

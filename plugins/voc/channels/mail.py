@@ -13,13 +13,12 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
-import mailbox
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from voc.channels.base import Channel, Page, RawRecord, Rejected, accept, fetch_next_file, sort_out, utf8_error
-from voc.settings import Settings
+from voc.channels.base import Channel, DropFolder, RawRecord, Rejected, Unit, accept, utf8_error
 
 NAME = "email"
 ENTITY = "messages"
@@ -28,27 +27,47 @@ PATTERN = "mailbox_*.mbox"
 MBOXRD_QUOTED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
 
 
-def fetch(cursor: str | None, settings: Settings) -> Page:
-    """Read the next daily mailbox after ``cursor`` (a file name in the email drop folder).
+def read(path: Path, file_ref: str) -> Iterator[Unit]:
+    """A daily mailbox, message by message (one message in memory at a time).
 
     Every message becomes a record, or a rejected unit (``email/<file>#<index>``, the message's bytes as the
     original) when it has no ``Message-ID`` or no parseable ``Date``, its headers are not UTF-8, or its body cannot
     be decoded with its declared charset.
     """
-    return fetch_next_file(NAME, settings, PATTERN, cursor, _read)
-
-
-def _read(path: Path, file_ref: str) -> tuple[list[RawRecord], list[Rejected]]:
-    data = path.read_bytes()
-    if data.strip() and not data.startswith(b"From "):
+    with path.open("rb") as handle:
+        start = handle.read(4096).lstrip()
+    if start and not start.startswith(b"From "):
         # mailbox.mbox would silently skip whatever precedes the first "From " line.
-        return [], [Rejected(ENTITY, file_ref, "not an mbox file: it does not start with a 'From ' line", data)]
-    box = mailbox.mbox(path, create=False)
-    try:
-        messages = [box.get_bytes(key) for key in box.keys()]
-    finally:
-        box.close()
-    return sort_out(_read_message(message, f"{file_ref}#{index}") for index, message in enumerate(messages))
+        yield Rejected(ENTITY, file_ref, "not an mbox file: it does not start with a 'From ' line", path.read_bytes())
+        return
+    for index, message in enumerate(mbox_messages(path)):
+        yield _read_message(message, f"{file_ref}#{index}")
+
+
+def mbox_messages(path: Path) -> Iterator[bytes]:
+    """The messages of an mbox file, one at a time, byte for byte what ``mailbox.mbox(path).get_bytes(key)`` gives.
+
+    ``mailbox.mbox`` indexes the whole file before the first message (a table of every message's offsets); this
+    reads line by line with the same rules: a message starts at a line beginning with ``From ``, which is not part
+    of it, and the blank line that separates it from the next one is not part of it either.
+    """
+    lines: list[bytes] | None = None
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.startswith(b"From "):
+                if lines is not None:
+                    yield _message(lines)
+                lines = []
+            elif lines is not None:
+                lines.append(line)
+    if lines is not None:
+        yield _message(lines)
+
+
+def _message(lines: list[bytes]) -> bytes:
+    if lines and lines[-1] == b"\n":
+        lines[-1] = b""
+    return b"".join(lines)
 
 
 def _read_message(original: bytes, source_ref: str) -> RawRecord | Rejected:
@@ -119,6 +138,6 @@ CHANNEL = Channel(
     name=NAME,
     title="Email",
     entities={ENTITY: "email_messages"},
-    fetch=fetch,
+    folder=DropFolder(PATTERN, read),
     description="Support mailbox export (mbox): inbound customer messages and the agents' replies.",
 )

@@ -6,10 +6,10 @@ Drop folder ``phone/calls_YYYY-MM-DD.csv`` (UTF-8, header row). Each row lands i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from voc.channels.base import Channel, Page, RawRecord, Rejected, fetch_next_file, read_csv_file
-from voc.settings import Settings
+from voc.channels.base import Channel, DropFolder, Unit, read_csv_file
 
 NAME = "phone"
 ENTITY = "calls"
@@ -31,16 +31,9 @@ COLUMNS = (
 )
 
 
-def fetch(cursor: str | None, settings: Settings) -> Page:
-    """Read the next daily call export after ``cursor`` (a file name in the phone drop folder).
-
-    Every data line becomes a call record, or a rejected unit when it is not UTF-8, has the wrong number of
-    columns or no ``call_id``; a file without the expected header is rejected whole.
-    """
-    return fetch_next_file(NAME, settings, PATTERN, cursor, _read)
-
-
-def _read(path: Path, file_ref: str) -> tuple[list[RawRecord], list[Rejected]]:
+def read(path: Path, file_ref: str) -> Iterator[Unit]:
+    """Every data line becomes a call record, or a rejected unit when it is not UTF-8, has the wrong number of
+    columns or no ``call_id``; a file without the expected header is rejected whole."""
     return read_csv_file(path, file_ref, entity=ENTITY, columns=COLUMNS, key_column="call_id")
 
 
@@ -48,6 +41,6 @@ CHANNEL = Channel(
     name=NAME,
     title="Phone",
     entities={ENTITY: "phone_calls"},
-    fetch=fetch,
+    folder=DropFolder(PATTERN, read),
     description="Call-centre CSV export: one row per inbound call, answered or abandoned.",
 )

@@ -1,9 +1,8 @@
 """twitter: X API v2 response pages, customers' mentions of the brand and the brand's own replies.
 
 Drop folder ``twitter/mentions/page_NNNNN.json`` (``GET /2/users/:id/mentions``) and
-``twitter/timeline/page_NNNNN.json`` (``GET /2/users/:id/tweets``), read under one cursor in path order (every
-``mentions/`` page, then every ``timeline/`` page). A ``mentions/`` page dropped after the cursor has reached
-``timeline/`` sorts behind it and is not read: replay with the cursor reset (landing is idempotent).
+``twitter/timeline/page_NNNNN.json`` (``GET /2/users/:id/tweets``), read in path order; a page dropped late is read
+at the next landing wherever its name sorts.
 
 Tweets (``data``) land in ``raw.twitter_tweets`` and users (``includes.users``) in ``raw.twitter_users``, both keyed
 by ``id``, payloads the API's objects as given. Users repeat across pages; the key makes them one row.
@@ -14,19 +13,10 @@ Source refs: ``twitter/<stream>/<page>#<index>`` for the n-th tweet of ``data`` 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from voc.channels.base import (
-    Channel,
-    Page,
-    RawRecord,
-    Rejected,
-    fetch_next_file,
-    load_json_file,
-    read_json_object,
-    sort_out,
-)
-from voc.settings import Settings
+from voc.channels.base import Channel, DropFolder, Rejected, Unit, json_array_items, read_json_object, scan_json
 
 NAME = "twitter"
 TWEETS = "tweets"
@@ -35,52 +25,39 @@ PATTERN = "*/page_*.json"
 TWEET_FIELDS = ("id", "created_at", "author_id")
 
 
-def fetch(cursor: str | None, settings: Settings) -> Page:
-    """Read the next response page after ``cursor`` (``mentions/page_NNNNN.json`` or ``timeline/...``).
+def read(path: Path, file_ref: str) -> Iterator[Unit]:
+    """A response page (``mentions/page_NNNNN.json`` or ``timeline/...``), streamed tweet by tweet.
 
     A page that is not valid JSON is rejected whole; a tweet without ``id``, ``created_at`` or ``author_id`` and a
     user without ``id`` are rejected alone, their JSON as the original.
     """
-    return fetch_next_file(NAME, settings, PATTERN, cursor, _read)
-
-
-def _read(path: Path, file_ref: str) -> tuple[list[RawRecord], list[Rejected]]:
-    data = path.read_bytes()
-    document, reason = load_json_file(data)
+    kinds, reason = scan_json(path, ("", "data", "includes", "includes.users"))
     if reason is None:
-        reason = _shape_error(document)
+        reason = _shape_error(kinds)
     if reason is not None:
-        return [], [Rejected(TWEETS, file_ref, reason, data)]
-    tweets = document.get("data", [])
-    users = (document.get("includes") or {}).get("users", [])
-    results = [_read_tweet(tweet, f"{file_ref}#{index}") for index, tweet in enumerate(tweets)]
-    results += [_read_user(user, f"{file_ref}#users/{index}") for index, user in enumerate(users)]
-    return sort_out(results)
+        yield Rejected(TWEETS, file_ref, reason, path.read_bytes())
+        return
+    for array, index, item in json_array_items(path, ("data", "includes.users")):
+        if array == "data":
+            yield read_json_object(item, f"{file_ref}#{index}", entity=TWEETS, noun="tweet", required=TWEET_FIELDS)
+        else:
+            yield read_json_object(item, f"{file_ref}#users/{index}", entity=USERS, noun="user")
 
 
-def _shape_error(document: object) -> str | None:
-    if not isinstance(document, dict):
+def _shape_error(kinds: dict[str, str]) -> str | None:
+    if kinds.get("") != "object":
         return "expected an X API v2 response: a JSON object"
-    if not isinstance(document.get("data", []), list):
+    if kinds.get("data", "array") != "array":
         return "expected 'data' to be a list of tweets"
-    includes = document.get("includes") or {}
-    if not isinstance(includes, dict) or not isinstance(includes.get("users", []), list):
+    if kinds.get("includes", "object") not in ("object", "null") or kinds.get("includes.users", "array") != "array":
         return "expected 'includes.users' to be a list of users"
     return None
-
-
-def _read_tweet(tweet: object, source_ref: str) -> RawRecord | Rejected:
-    return read_json_object(tweet, source_ref, entity=TWEETS, noun="tweet", required=TWEET_FIELDS)
-
-
-def _read_user(user: object, source_ref: str) -> RawRecord | Rejected:
-    return read_json_object(user, source_ref, entity=USERS, noun="user")
 
 
 CHANNEL = Channel(
     name=NAME,
     title="X (Twitter)",
     entities={TWEETS: "twitter_tweets", USERS: "twitter_users"},
-    fetch=fetch,
+    folder=DropFolder(PATTERN, read),
     description="X API v2 pages: tweets mentioning the brand, the brand's replies, and their authors.",
 )

@@ -5,36 +5,28 @@ Drop folder ``web/<source>_YYYY-MM-DD.xml``. Each item/entry lands in ``raw.web_
 "summary", "author", "published", "language"}`` as parsed by feedparser (``published`` as the feed wrote it, the
 entry's ``updated`` when it has no ``published``). A snapshot repeats items of earlier days; the key deduplicates.
 
-Files are read in date order, then by source (``2026-08-03`` of every source before ``2026-08-04`` of any), so a
-source's new snapshot is never behind the cursor left by another source's.
+Files are read in date order, then by source (``2026-08-03`` of every source before ``2026-08-04`` of any), so
+the latest snapshot of an item is the one that stays.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
 import feedparser
 
-from voc.channels.base import Channel, Page, RawRecord, Rejected, accept, fetch_next_file, sort_out
-from voc.settings import Settings
+from voc.channels.base import Channel, DropFolder, RawRecord, Rejected, Unit, accept
 
 NAME = "web"
 ENTITY = "mentions"
 PATTERN = "*.xml"
 SNAPSHOT_DATE = re.compile(r"_(\d{4}-\d{2}-\d{2})\.xml$")
 ITEM_PARENTS = {"item": {"channel", "RDF"}, "entry": {"feed"}}
-
-
-def fetch(cursor: str | None, settings: Settings) -> Page:
-    """Read the next feed snapshot after ``cursor`` (a file name in the web drop folder, in date order).
-
-    A file that is not well-formed XML or not a feed is rejected whole; an item with neither id/guid nor link, or
-    without a parseable published/updated date, is rejected alone (``web/<file>#<index>``, its XML as the original).
-    """
-    return fetch_next_file(NAME, settings, PATTERN, cursor, _read, order=snapshot_order)
+MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
 
 
 def snapshot_order(relative: str) -> tuple[str, str]:
@@ -43,23 +35,35 @@ def snapshot_order(relative: str) -> tuple[str, str]:
     return (match.group(1) if match else "", relative)
 
 
-def _read(path: Path, file_ref: str) -> tuple[list[RawRecord], list[Rejected]]:
+def read(path: Path, file_ref: str) -> Iterator[Unit]:
+    """A feed snapshot, item by item. feedparser reads a document whole, so a snapshot larger than
+    ``MAX_SNAPSHOT_BYTES`` is rejected whole without being parsed.
+
+    A file that is not well-formed XML or not a feed is rejected whole; an item with neither id/guid nor link, or
+    without a parseable published/updated date, is rejected alone (``web/<file>#<index>``, its XML as the original).
+    """
+    size = path.stat().st_size
+    if size > MAX_SNAPSHOT_BYTES:
+        reason = f"feed snapshot of {size:,} bytes is larger than the {MAX_SNAPSHOT_BYTES:,} bytes a feed is read whole at"
+        yield Rejected(ENTITY, file_ref, reason, path.read_bytes())
+        return
     data = path.read_bytes()
     spans, reason = item_spans(data)
     if reason is not None:
-        return [], [Rejected(ENTITY, file_ref, reason, data)]
+        yield Rejected(ENTITY, file_ref, reason, data)
+        return
     parsed = feedparser.parse(data)
     if parsed.version not in ("rss20", "atom10"):
         found = f"a {parsed.version!r} feed" if parsed.version else "no RSS or Atom feed"
-        return [], [Rejected(ENTITY, file_ref, f"expected an RSS 2.0 or Atom 1.0 feed, found {found}", data)]
+        yield Rejected(ENTITY, file_ref, f"expected an RSS 2.0 or Atom 1.0 feed, found {found}", data)
+        return
     if len(parsed.entries) != len(spans):
         reason = f"feedparser read {len(parsed.entries)} items but the XML holds {len(spans)} item/entry elements"
-        return [], [Rejected(ENTITY, file_ref, reason, data)]
+        yield Rejected(ENTITY, file_ref, reason, data)
+        return
     feed = {"feed_title": parsed.feed.get("title"), "feed_format": parsed.version, "language": parsed.feed.get("language")}
-    return sort_out(
-        _read_entry(entry, feed, f"{file_ref}#{index}", data[start:end])
-        for index, (entry, (start, end)) in enumerate(zip(parsed.entries, spans, strict=True))
-    )
+    for index, (entry, (start, end)) in enumerate(zip(parsed.entries, spans, strict=True)):
+        yield _read_entry(entry, feed, f"{file_ref}#{index}", data[start:end])
 
 
 def _read_entry(entry: Any, feed: dict[str, Any], source_ref: str, original: bytes) -> RawRecord | Rejected:
@@ -159,6 +163,6 @@ CHANNEL = Channel(
     name=NAME,
     title="Web mentions",
     entities={ENTITY: "web_mentions"},
-    fetch=fetch,
+    folder=DropFolder(PATTERN, read, order=snapshot_order),
     description="RSS 2.0 and Atom feeds of blogs and alerts: public mentions of the brand, one row per item.",
 )

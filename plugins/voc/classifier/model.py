@@ -43,6 +43,7 @@ MODEL_COLUMNS = (
     "labels",
     "review_threshold",
     "corpus_sha256",
+    "method",
     "regularisation_c",
     "min_document_frequency",
     "class_weight",
@@ -175,6 +176,7 @@ create table classifier.models (
     labels text not null,
     review_threshold numeric not null,
     corpus_sha256 text not null,
+    method text,
     regularisation_c numeric,
     min_document_frequency integer,
     class_weight text,
@@ -203,7 +205,7 @@ comment on table classifier.weight_vectors is
 """
 
 # Changes whenever install() lays the artefact out differently, so that an existing warehouse is reinstalled.
-INSTALL_LAYOUT = "weight-vectors-3"
+INSTALL_LAYOUT = "weight-vectors-4"
 
 
 def artefact_sha256(artefact_dir: Path = ARTEFACT_DIR) -> str:

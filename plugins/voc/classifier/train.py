@@ -1,9 +1,16 @@
 """Training the classifier artefact from the labelled corpus (`voc train`).
 
-For each model (contact type, sentiment) a multinomial logistic regression (scikit-learn, L2, lbfgs) is fitted on
-binary features (``features.py``). The regularisation strength, the minimum document frequency of a feature and the
-class weighting are chosen on the ``dev`` split with models fitted on ``train``; the chosen settings are then refitted
-on ``train`` + ``dev``. The ``test`` split plays no part in any choice: it is scored once, by the exported artefact,
+For each model (contact type, sentiment) a linear model is fitted on binary features (``features.py``), by one of
+two methods (scikit-learn's L2 logistic regression, lbfgs, in both):
+
+- ``multinomial``: one softmax regression over all labels;
+- ``nb_one_vs_rest``: a logistic regression per label against the rest, on features scaled by their naive-Bayes
+  log-count ratio for that label (Wang & Manning, 2012, "NBSVM"); the ratio folds into the exported weight, so the
+  artefact and its scoring are the same: a sum of weights over the features present.
+
+The method, the regularisation strength, the minimum document frequency of a feature and the class weighting are
+chosen on the ``dev`` split with models fitted on ``train``; the chosen settings are then refitted on ``train`` +
+``dev``. The ``test`` split plays no part in any choice: it is scored once, by the exported artefact,
 and the figures are recorded beside the model so that the report can state them.
 
 Training is deterministic (lbfgs, no sampling): the same corpus and versions give the same artefact.
@@ -40,7 +47,9 @@ TASKS = {
     "contact_type": ("contact_type", corpus_module.TYPES),
     "sentiment": ("sentiment", corpus_module.SENTIMENTS),
 }
-GRID_C = (0.3, 1.0, 3.0, 10.0, 30.0)
+METHODS = ("multinomial", "nb_one_vs_rest")
+GRID_C = {"multinomial": (0.3, 1.0, 3.0, 10.0, 30.0), "nb_one_vs_rest": (0.1, 0.3, 1.0, 3.0)}
+NB_SMOOTHING = 1.0  # the naive-Bayes ratio's additive smoothing (one pseudo-document per side)
 GRID_MIN_DF = (2, 3)
 GRID_CLASS_WEIGHT = (None, "balanced")
 # the review threshold: the lowest probability at which dev decisions are still right this often
@@ -50,6 +59,7 @@ REVIEW_GRID = tuple(round(0.30 + 0.05 * step, 2) for step in range(13))
 
 @dataclass(frozen=True)
 class Settings:
+    method: str
     c: float
     min_df: int
     class_weight: str | None
@@ -57,7 +67,12 @@ class Settings:
     @classmethod
     def of(cls, info: dict[str, str]) -> Settings:
         """The settings a committed model was trained with (its row of classifier_models.csv)."""
-        return cls(float(info["regularisation_c"]), int(info["min_document_frequency"]), info["class_weight"] or None)
+        return cls(
+            info["method"], float(info["regularisation_c"]), int(info["min_document_frequency"]), info["class_weight"] or None
+        )
+
+    def describe(self) -> str:
+        return f"{self.method:<14} C={self.c:<5} min_df={self.min_df} class_weight={self.class_weight!s:8s}"
 
 
 def objective(task: str, scores: Scores) -> float:
@@ -81,9 +96,40 @@ def fit(messages: list[Message], task: str, settings: Settings):
     rows = [{feature: 1 for feature in features(message.text) if feature in vocabulary} for message in messages]
     vectoriser = DictVectorizer(sort=True)
     matrix = vectoriser.fit_transform(rows)
-    model = LogisticRegression(C=settings.c, class_weight=settings.class_weight, max_iter=10_000, tol=1e-6)
-    model.fit(matrix, [_target(message, task) for message in messages])
-    return model, vectoriser
+    targets = [_target(message, task) for message in messages]
+    if settings.method == "multinomial":
+        model = LogisticRegression(C=settings.c, class_weight=settings.class_weight, max_iter=10_000, tol=1e-6)
+        return model.fit(matrix, targets), vectoriser
+    if settings.method == "nb_one_vs_rest":
+        return _fit_nb_one_vs_rest(matrix, targets, settings), vectoriser
+    raise ValueError(f"unknown training method {settings.method!r}")
+
+
+@dataclass(frozen=True)
+class _OneVsRest:
+    """The fitted per-label models in the shape ``export`` reads (``classes_``, ``coef_``, ``intercept_``)."""
+
+    classes_: list[str]
+    coef_: list
+    intercept_: list[float]
+
+
+def _fit_nb_one_vs_rest(matrix, targets: list[str], settings: Settings) -> _OneVsRest:
+    import numpy
+    from sklearn.linear_model import LogisticRegression
+
+    labels = sorted(set(targets))
+    coefficients, intercepts = [], []
+    for label in labels:
+        positive = numpy.array([target == label for target in targets])
+        in_label = NB_SMOOTHING + numpy.asarray(matrix[positive].sum(axis=0)).ravel()
+        elsewhere = NB_SMOOTHING + numpy.asarray(matrix[~positive].sum(axis=0)).ravel()
+        ratio = numpy.log((in_label / in_label.sum()) / (elsewhere / elsewhere.sum()))
+        model = LogisticRegression(C=settings.c, class_weight=settings.class_weight, max_iter=10_000, tol=1e-6)
+        model.fit(matrix.multiply(ratio).tocsr(), positive)
+        coefficients.append(model.coef_[0] * ratio)
+        intercepts.append(float(model.intercept_[0]))
+    return _OneVsRest(labels, coefficients, intercepts)
 
 
 def export(task: str, model, vectoriser, settings: Settings) -> tuple[list[dict[str, str]], str]:
@@ -131,37 +177,60 @@ def review_threshold(model: LinearModel, task: str, dev: list[Message]) -> float
     return REVIEW_GRID[-1]
 
 
+def select(task: str, train_set: list[Message], dev_set: list[Message], progress: Callable[[str], None]) -> Settings:
+    """The grid's settings whose model, fitted on train, scores best on dev."""
+    best: tuple[float, Settings] | None = None
+    grid = [
+        Settings(method, c, min_df, class_weight)
+        for method in METHODS
+        for c, min_df, class_weight in itertools.product(GRID_C[method], GRID_MIN_DF, GRID_CLASS_WEIGHT)
+    ]
+    for settings in grid:
+        fitted, vectoriser = fit(train_set, task, settings)
+        rows, version = export(task, fitted, vectoriser, settings)
+        value = objective(task, _scores(as_linear_model(task, rows, version, 0.0), task, dev_set))
+        progress(f"  {task}: {settings.describe()} dev objective {value:.4f}")
+        if best is None or value > best[0] + 1e-12:
+            best = (value, settings)
+    assert best is not None
+    progress(f"{task}: chosen on dev {best[1].describe()} (dev objective {best[0]:.4f})")
+    return best[1]
+
+
 def train(
     corpus_path: Path = corpus_module.CORPUS_PATH,
     artefact_dir: Path = ARTEFACT_DIR,
     progress: Callable[[str], None] = print,
+    select_only: bool = False,
+    chosen_settings: dict[str, Settings] | None = None,
 ) -> dict[str, dict[str, str]]:
-    """Fit, select on dev, refit on train + dev, score test once, write the artefact's files; return the model rows."""
+    """Fit, select on dev, refit on train + dev, score test once, write the artefact's files; return the model rows.
+
+    With ``select_only`` it stops after the choice on dev: the test split is not read and nothing is written, so a
+    change of features or settings can be tried without spending the held-out split. ``chosen_settings`` skips the
+    selection for the tasks it names (to reproduce a committed model from the settings it records)."""
     train_set = corpus_module.load(corpus_path, splits=("train",))
     dev_set = corpus_module.load(corpus_path, splits=("dev",))
-    test_set = corpus_module.load(corpus_path, splits=("test",))
     corpus_sha = hashlib.sha256(corpus_path.read_bytes()).hexdigest()
-    progress(f"corpus {corpus_path.name}: {len(train_set)} train, {len(dev_set)} dev, {len(test_set)} test messages")
+    progress(f"corpus {corpus_path.name}: {len(train_set)} train, {len(dev_set)} dev messages")
 
     model_rows: dict[str, dict[str, str]] = {}
     weight_rows: dict[str, list[dict[str, str]]] = {}
+    test_set: list[Message] | None = None
     for task in TASKS:
-        best: tuple[float, Settings] | None = None
-        for c, min_df, class_weight in itertools.product(GRID_C, GRID_MIN_DF, GRID_CLASS_WEIGHT):
-            settings = Settings(c, min_df, class_weight)
-            fitted, vectoriser = fit(train_set, task, settings)
-            rows, version = export(task, fitted, vectoriser, settings)
-            candidate = as_linear_model(task, rows, version, 0.0)
-            value = objective(task, _scores(candidate, task, dev_set))
-            progress(f"  {task}: C={c:<5} min_df={min_df} class_weight={class_weight!s:8s} dev objective {value:.4f}")
-            if best is None or value > best[0] + 1e-12:
-                best = (value, settings)
-        assert best is not None
-        chosen = best[1]
-        progress(f"{task}: chosen on dev C={chosen.c} min_df={chosen.min_df} class_weight={chosen.class_weight}")
+        if chosen_settings and task in chosen_settings:
+            chosen = chosen_settings[task]
+            progress(f"{task}: settings given {chosen.describe()}")
+        else:
+            chosen = select(task, train_set, dev_set, progress)
+        if select_only:
+            continue
         dev_model_rows, dev_version = export(task, *fit(train_set, task, chosen), chosen)
         threshold = review_threshold(as_linear_model(task, dev_model_rows, dev_version, 0.0), task, dev_set)
 
+        if test_set is None:
+            test_set = corpus_module.load(corpus_path, splits=("test",))
+            progress(f"held-out test split: {len(test_set)} messages")
         fitted, vectoriser = fit(train_set + dev_set, task, chosen)
         rows, version = export(task, fitted, vectoriser, chosen)
         final = as_linear_model(task, rows, version, threshold)
@@ -173,6 +242,7 @@ def train(
             "labels": "|".join(TASKS[task][1]),
             "review_threshold": f"{threshold:.2f}",
             "corpus_sha256": corpus_sha,
+            "method": chosen.method,
             "regularisation_c": str(chosen.c),
             "min_document_frequency": str(chosen.min_df),
             "class_weight": chosen.class_weight or "",
@@ -186,6 +256,8 @@ def train(
         }
         progress(f"{task}: {version}, {model_rows[task]['features']} features, review below p={threshold:.2f}")
 
+    if select_only:
+        return model_rows
     _write(artefact_dir / MODELS_FILE, MODEL_COLUMNS, list(model_rows.values()))
     for task, rows in weight_rows.items():
         path = weights_path(artefact_dir, task)
