@@ -7,6 +7,7 @@ Airflow's environment points at that home before anything imports airflow.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ for _var in ("VOC_WAREHOUSE_URL", "AIRFLOW_CONN_VOC_WAREHOUSE", "VOC_SAMPLE_DIR"
     os.environ.pop(_var, None)
 
 from voc import airflow_env  # noqa: E402
-from voc.settings import get_settings  # noqa: E402
+from voc.settings import Settings, get_settings  # noqa: E402
 
 for _key, _value in airflow_env.airflow_env(get_settings()).items():
     os.environ[_key] = _value
@@ -71,6 +72,29 @@ def built_warehouse(settings, landed):
     transform.parse(settings)
     transform.build(settings)
     return settings
+
+
+@pytest.fixture
+def landing_database(warehouse, settings, ground_truth, tmp_path, request):
+    """A fresh database and an empty drop folder of the test's own (files are copied from the session's sample):
+    (settings, drop folder)."""
+    database = "landing_" + re.sub(r"\W", "_", request.node.name)[:40].lower()
+    with warehouse.connect(settings, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {database}")
+        conn.execute(f"create database {database}")
+    info = warehouse.connection_info(settings)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    own = Settings(
+        project_root=settings.project_root,
+        home=settings.home,
+        warehouse_url=info.url.rsplit("/", 1)[0] + "/" + database,
+        sample_dir=drop,
+        reports_dir=tmp_path,
+        timezone=settings.timezone,
+    )
+    warehouse.bootstrap(own)
+    return own, drop
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 
 import pytest
@@ -58,41 +57,16 @@ def test_rerun_adds_nothing_and_replay_from_start_adds_nothing(landed, warehouse
         assert {name: read_cursor(conn, name) for name in REGISTRY} == cursors
 
 
-@pytest.fixture
-def isolated(warehouse, settings, ground_truth, tmp_path, request):
-    """A fresh database and an empty drop folder of the test's own (files are copied from the session's sample):
-    (settings, drop folder)."""
-    from voc.settings import Settings
-
-    database = "landing_" + re.sub(r"\W", "_", request.node.name)[:40].lower()
-    with warehouse.connect(settings, autocommit=True) as conn:
-        conn.execute(f"drop database if exists {database}")
-        conn.execute(f"create database {database}")
-    info = warehouse.connection_info(settings)
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    own = Settings(
-        project_root=settings.project_root,
-        home=settings.home,
-        warehouse_url=info.url.rsplit("/", 1)[0] + "/" + database,
-        sample_dir=drop,
-        reports_dir=tmp_path,
-        timezone=settings.timezone,
-    )
-    warehouse.bootstrap(own)
-    return own, drop
-
-
 def _copy(files, folder) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for path in files:
         shutil.copy2(path, folder / path.name)
 
 
-def test_new_files_land_in_any_order_and_only_new_files_are_read(isolated, warehouse, settings, ground_truth):
+def test_new_files_land_in_any_order_and_only_new_files_are_read(landing_database, warehouse, settings, ground_truth):
     """Land the later half of the phone files first, then the earlier half (late files whose names sort before
     everything landed): every file lands, each read once."""
-    own, drop = isolated
+    own, drop = landing_database
     files = sorted((settings.sample_dir / "phone").glob("calls_*.csv"))
     half = len(files) // 2
     _copy(files[half:], drop / "phone")
@@ -110,8 +84,8 @@ def test_new_files_land_in_any_order_and_only_new_files_are_read(isolated, wareh
     assert manifest == (len(files), len(files))
 
 
-def test_a_corrected_file_lands_only_what_changed(isolated, warehouse, settings):
-    own, drop = isolated
+def test_a_corrected_file_lands_only_what_changed(landing_database, warehouse, settings):
+    own, drop = landing_database
     source = sorted((settings.sample_dir / "phone").glob("calls_*.csv"))[0]
     _copy([source], drop / "phone")
     first = land_channel("phone", own)
@@ -135,8 +109,8 @@ def test_a_corrected_file_lands_only_what_changed(isolated, warehouse, settings)
     assert code == ("CORRECTED",) and times == (2,)
 
 
-def test_a_file_touched_but_unchanged_is_not_read_again(isolated, warehouse, settings):
-    own, drop = isolated
+def test_a_file_touched_but_unchanged_is_not_read_again(landing_database, warehouse, settings):
+    own, drop = landing_database
     source = sorted((settings.sample_dir / "surveys").glob("responses_*.csv"))[0]
     _copy([source], drop / "surveys")
     land_channel("surveys", own)
@@ -151,9 +125,9 @@ def test_a_file_touched_but_unchanged_is_not_read_again(isolated, warehouse, set
     assert mtime == path.stat().st_mtime_ns
 
 
-def test_a_file_name_cursor_of_an_earlier_version_is_reported_not_obeyed(isolated, warehouse, settings):
+def test_a_file_name_cursor_of_an_earlier_version_is_reported_not_obeyed(landing_database, warehouse, settings):
     """A cursor pointing past every file (a mistyped date) used to hide every file for ever."""
-    own, drop = isolated
+    own, drop = landing_database
     files = sorted((settings.sample_dir / "phone").glob("calls_*.csv"))[:3]
     _copy(files, drop / "phone")
     land_channel("phone", own)  # creates the audit tables
@@ -173,9 +147,9 @@ def test_a_file_name_cursor_of_an_earlier_version_is_reported_not_obeyed(isolate
         assert read_cursor(conn, "phone") is None
 
 
-def test_a_hostile_file_is_quarantined_and_the_channel_goes_on(isolated, warehouse, settings):
+def test_a_hostile_file_is_quarantined_and_the_channel_goes_on(landing_database, warehouse, settings):
     """A valid JSON document nested 100,000 deep (json.loads raises RecursionError) between two good exports."""
-    own, drop = isolated
+    own, drop = landing_database
     sessions = sorted((settings.sample_dir / "chat").glob("sessions_*.json"))[:2]
     _copy(sessions, drop / "chat")
     hostile = drop / "chat" / "sessions_2000-01-01.json"
@@ -193,10 +167,10 @@ def test_a_hostile_file_is_quarantined_and_the_channel_goes_on(isolated, warehou
     assert manifest == (1,)
 
 
-def test_a_large_file_lands_in_batches_bounded_by_the_batch_size(isolated, warehouse, settings):
+def test_a_large_file_lands_in_batches_bounded_by_the_batch_size(landing_database, warehouse, settings):
     """One export of 25,000 calls with batches of 10,000 records: three transactions, the file recorded with the
     last, and nothing lost."""
-    own, drop = isolated
+    own, drop = landing_database
     source = sorted((settings.sample_dir / "phone").glob("calls_*.csv"))[0]
     lines = source.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
@@ -239,10 +213,12 @@ def test_batch_rows_say_when_reading_began_and_when_the_batch_was_written(landed
         assert finished_at > started_at, channel
 
 
-def test_voc_land_reports_a_failed_channel_lands_the_others_and_exits_1(isolated, warehouse, settings, monkeypatch, capsys):
+def test_voc_land_reports_a_failed_channel_lands_the_others_and_exits_1(
+    landing_database, warehouse, settings, monkeypatch, capsys
+):
     from voc.cli import main
 
-    own, drop = isolated
+    own, drop = landing_database
     _copy(sorted((settings.sample_dir / "chat").glob("sessions_*.json"))[:1], drop / "chat")
     _copy(sorted((settings.sample_dir / "phone").glob("calls_*.csv"))[:1], drop / "phone")
     land_channel("chat", own, from_start=True)  # creates the raw tables
@@ -265,7 +241,9 @@ def test_voc_land_reports_a_failed_channel_lands_the_others_and_exits_1(isolated
         assert conn.execute("select count(*) from audit.landed_files where channel = 'chat'").fetchone()[0] == 0
 
 
-def test_a_reader_that_fails_midway_leaves_its_file_quarantined_whole_and_the_rest_landed(isolated, warehouse, monkeypatch):
+def test_a_reader_that_fails_midway_leaves_its_file_quarantined_whole_and_the_rest_landed(
+    landing_database, warehouse, monkeypatch
+):
     """Whatever a reader raises (here a plug-in channel's reader that gives up after one record), the file is kept
     whole with the kind of failure, never its message (which may quote the file), and the next file is read."""
     from voc.channels import REGISTRY
@@ -280,7 +258,7 @@ def test_a_reader_that_fails_midway_leaves_its_file_quarantined_whole_and_the_re
     monkeypatch.setitem(
         REGISTRY, "plugin", Channel("plugin", "Plug-in", {"items": "plugin_items"}, folder=DropFolder("*.txt", read))
     )
-    own, drop = isolated
+    own, drop = landing_database
     (drop / "plugin").mkdir()
     for name in ("a_bad.txt", "b_good.txt"):
         (drop / "plugin" / name).write_text(f"content of {name}\n")
@@ -294,3 +272,39 @@ def test_a_reader_that_fails_midway_leaves_its_file_quarantined_whole_and_the_re
     assert reason == "the file could not be read (RecursionError); it is kept whole"
     assert bytes(original) == b"content of a_bad.txt\n"
     assert keys == ["a_bad-1", "b_good-1", "b_good-2"]
+
+
+def test_the_warehouse_going_away_mid_landing_is_one_line_and_exit_1(landing_database, warehouse, monkeypatch, capsys):
+    """The server ends the landing's connection (as a shutdown does) while a file is being read: `voc land` says so
+    in one line per channel, lands nothing half-way (the batch's transaction is rolled back) and exits 1."""
+    from voc.channels import REGISTRY
+    from voc.channels.base import Channel, DropFolder, RawRecord
+    from voc.cli import main
+
+    own, drop = landing_database
+
+    def read(path, file_ref):
+        yield RawRecord("items", f"{path.stem}-1", {"n": 1}, f"{file_ref}:1")
+        if path.name == "b.txt":
+            with warehouse.connect(own, autocommit=True) as admin:
+                admin.execute(
+                    "select pg_terminate_backend(pid) from pg_stat_activity "
+                    "where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'"
+                )
+
+    monkeypatch.setitem(
+        REGISTRY, "plugin", Channel("plugin", "Plug-in", {"items": "plugin_items"}, folder=DropFolder("*.txt", read))
+    )
+    (drop / "plugin").mkdir()
+    for name in ("a.txt", "b.txt"):
+        (drop / "plugin" / name).write_text(name)
+    monkeypatch.setenv("VOC_WAREHOUSE_URL", own.warehouse_url)
+    monkeypatch.setenv("VOC_SAMPLE_DIR", str(drop))
+
+    assert main(["land", "plugin"]) == 1
+
+    err = capsys.readouterr().err
+    assert "plugin: landing failed: terminating connection due to administrator command" in err
+    assert "Traceback" not in err
+    with warehouse.connect(own) as conn:
+        assert conn.execute("select count(*) from audit.landed_files").fetchone()[0] == 0

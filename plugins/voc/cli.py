@@ -123,29 +123,42 @@ def cmd_dbt(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """The quality gate, then (only if it passes, unless --gate-only) the month's report: what the publish DAG does."""
+    """The quality gate, then (only if it passes, unless --gate-only) the month's report: what the publish DAG does.
+
+    A failed gate or a refused publication withdraws the month's earlier report, so it never looks current."""
     import uuid
 
     from voc import warehouse
     from voc.quality import QualityGateError, QualityGateFailed, run_gate
-    from voc.reporting import render_monthly_report
+    from voc.reporting import ReportError, render_monthly_report, withdraw_report
 
     settings = get_settings()
     warehouse.ensure_running(settings)
     month = datetime.strptime(args.month, "%Y-%m").date() if args.month else None
     run_id = f"cli__{datetime.now(UTC):%Y-%m-%dT%H:%M:%S}__{uuid.uuid4().hex[:8]}"
+
+    def withdraw(reason: str) -> None:
+        if month is not None and (withdrawn := withdraw_report(settings, month, reason)) is not None:
+            print(f"the earlier report of {month:%Y-%m} was withdrawn: {withdrawn}", file=sys.stderr)
+
     try:
         gate = run_gate(settings, run_id=run_id)
     except QualityGateFailed as failed:
         print(f"quality gate failed, nothing published:\n{failed}", file=sys.stderr)
+        withdraw(f"the quality gate of run {run_id} failed")
         return 1
     except QualityGateError as error:
-        print(f"quality gate could not run: {error}", file=sys.stderr)
+        print(f"quality gate could not run (not a data problem): {error}", file=sys.stderr)
         return 1
     _say(f"quality gate passed ({gate['data_docs_index']})")
     if month is None:
         return 0
-    path = render_monthly_report(settings, month=month, gate=gate, run_id=run_id, generated_at=datetime.now(UTC))
+    try:
+        path = render_monthly_report(settings, month=month, gate=gate, run_id=run_id, generated_at=datetime.now(UTC))
+    except ReportError as error:
+        print(f"report of {month:%Y-%m} not published: {error}", file=sys.stderr)
+        withdraw(str(error))
+        return 1
     _say(f"report: {path}")
     return 0
 

@@ -136,18 +136,29 @@ def build_publish_dag(doc_md: str | None = None) -> DAG:
         @task(retries=0, multiple_outputs=False)  # a failed gate is a finding, not a glitch: never retried
         def check_quality(data_interval_start=None, data_interval_end=None, run_id: str | None = None) -> dict:
             """Run the Great Expectations gate; fails naming the failed expectations. Returns the summary."""
-            from voc.quality import run_gate
+            from voc.quality import QualityGateFailed, run_gate
+            from voc.reporting import withdraw_report
 
             start = report_month(data_interval_start, settings.timezone)
             end = report_month(data_interval_end, settings.timezone)
-            return run_gate(settings, run_id=run_id, period_start=start, period_end=end)
+            try:
+                return run_gate(settings, run_id=run_id, period_start=start, period_end=end)
+            except QualityGateFailed:
+                withdraw_report(settings, start, f"the quality gate of run {run_id} failed")
+                raise
 
         @task
         def render_report(gate: dict, data_interval_start=None, run_id: str | None = None) -> str:
-            from voc.reporting import render_monthly_report
+            """Check that the marts hold every load and cover the month, then write the report; a refusal
+            withdraws the month's earlier report."""
+            from voc.reporting import ReportError, render_monthly_report, withdraw_report
 
             month = report_month(data_interval_start, settings.timezone)
-            path = render_monthly_report(settings, month=month, gate=gate, run_id=run_id, generated_at=pendulum.now("UTC"))
+            try:
+                path = render_monthly_report(settings, month=month, gate=gate, run_id=run_id, generated_at=pendulum.now("UTC"))
+            except ReportError as error:
+                withdraw_report(settings, month, str(error))
+                raise
             return str(path)
 
         render_report(check_quality())

@@ -110,6 +110,7 @@ def run_gate(
     if not run_id:
         raise ValueError("run_gate needs a run_id (the identity the report and the evidence are stamped with)")
     period = _period(period_start, period_end)
+    _probe_warehouse(settings)
     checked_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with warnings.catch_warnings():
         # GX and its dependencies warn about their own deprecations on import and on every load; not our findings.
@@ -138,6 +139,13 @@ def run_gate(
         for validation_result in result.run_results.values()
     ]
     failed = [failure for suite in suites for failure in suite["failed_expectations"]]
+    unreachable = [failure for failure in failed if _is_connection_error(failure.get("error"))]
+    if unreachable:
+        # an outage during the run makes every expectation "fail": that is not a finding about the data
+        raise QualityGateError(
+            f"the warehouse could not be reached during the quality gate ({len(unreachable)} expectations could not "
+            f"run: {unreachable[0]['error']}); this is not a data failure: check the warehouse and run the gate again"
+        )
     summary = {
         "success": bool(result.success) and not failed,
         "run_id": run_id,
@@ -189,6 +197,37 @@ def data_docs_index(settings: Settings) -> Path:
 
 
 # --------------------------------------------------------------------------------------------------- internals
+
+
+# Messages of psycopg/libpq/SQLAlchemy when the server is gone, as GX reports them in an expectation's exception.
+_CONNECTION_ERRORS = (
+    "connection refused",
+    "could not connect",
+    "server closed the connection",
+    "terminating connection",
+    "connection to server",
+    "connection is closed",
+    "connection already closed",
+    "the database system is shutting down",
+    "no connection to the server",
+)
+
+
+def _is_connection_error(error: str | None) -> bool:
+    return bool(error) and any(marker in error.lower() for marker in _CONNECTION_ERRORS)
+
+
+def _probe_warehouse(settings: Settings) -> None:
+    """Fail fast, in one line, when the warehouse is not there: otherwise GX reports every expectation as failed."""
+    from voc import warehouse
+
+    try:
+        with warehouse.connect(settings, connect_timeout=10) as conn:
+            conn.execute("select 1")
+    except warehouse.WarehouseError as exc:
+        raise QualityGateError(f"the quality gate cannot reach the warehouse (not a data failure): {_first_line(exc)}") from exc
+    except Exception as exc:  # psycopg errors after connecting
+        raise QualityGateError(f"the quality gate cannot query the warehouse (not a data failure): {_first_line(exc)}") from exc
 
 
 def _period(period_start: dt.date | None, period_end: dt.date | None) -> dict | None:

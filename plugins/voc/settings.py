@@ -10,6 +10,7 @@
 | `VOC_REPORTS_DIR` | `$VOC_HOME/reports` | where published reports land |
 | `VOC_TIMEZONE` | `Europe/Madrid` | the organisation's time zone: periods are cut in it |
 | `VOC_FRESHNESS_TOLERANCE_HOURS` | `48` | the longest a channel may be silent before a month's end and still be published |
+| `VOC_OFFSETLESS_TIMESTAMPS` | `reject` | a source timestamp without UTC offset: `reject` (null + data issue) or `organisation_time_zone` (read in `VOC_TIMEZONE`, still flagged); read by dbt |
 
 Without `VOC_DROP_DIR` the channels read the sample, which is what the demo and the tests do. In production set it
 to the folder the exports arrive in; `voc sample` keeps writing to `VOC_SAMPLE_DIR` and refuses any folder it did not

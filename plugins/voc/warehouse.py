@@ -353,15 +353,18 @@ def status(settings: Settings | None = None) -> str:
 
 
 def bootstrap(settings: Settings | None = None) -> None:
-    """Create the schemas, the review table, the installed classifier and the group roles (idempotent; serialised
-    so parallel tasks do not collide)."""
+    """Create the schemas, every channel's raw table and the audit tables, the review table, the installed classifier
+    and the group roles (idempotent; serialised so parallel tasks do not collide). The raw tables exist before any
+    landing, so a first build on a channel that has delivered nothing yet reads an empty table, not a missing one."""
     from voc.classifier import model as classifier_model
+    from voc.landing import ensure_tables
 
     with connect(settings) as conn:
         conn.execute("select pg_advisory_xact_lock(hashtext('voc.bootstrap'))")
         for schema, comment in SCHEMAS.items():
             conn.execute(f"create schema if not exists {schema}")
             conn.execute(f"comment on schema {schema} is '{comment}'")
+        ensure_tables(conn)
         conn.execute(REVIEW_SQL)
         classifier_model.install(conn)
         conn.execute(ROLES_SQL)

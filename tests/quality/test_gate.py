@@ -175,3 +175,20 @@ def test_importing_the_gate_does_not_import_great_expectations():
     code = "import sys, voc.quality; print('great_expectations' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_an_unreachable_warehouse_is_reported_as_such_not_as_failed_expectations(settings):
+    """An outage is not bad data: one line saying the warehouse cannot be reached, no expectation counted."""
+    import dataclasses
+    import socket
+
+    from voc.quality import QualityGateError, run_gate
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again when the block ends: nothing listens there
+    gone = dataclasses.replace(settings, warehouse_url=f"postgresql://voc:secret@127.0.0.1:{port}/voc")
+
+    with pytest.raises(QualityGateError, match=r"cannot reach the warehouse \(not a data failure\)") as raised:
+        run_gate(gone, run_id="test-outage")
+    assert "secret" not in str(raised.value)

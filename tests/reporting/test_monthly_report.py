@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
 from voc import warehouse
 from voc.quality import run_gate
-from voc.reporting import ReportError, ReportRefused, render_monthly_report, report_path
+from voc.reporting import ReportError, ReportRefused, StaleData, render_monthly_report, report_path
 from voc.reporting.monthly import FORMATTERS, KPI_COLUMNS, mart_value_text
 
 GENERATED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -80,14 +80,16 @@ def report_settings(built_warehouse, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def month(built_warehouse) -> date:
-    """The latest month of the mart that has complaints."""
-    with warehouse.connect(built_warehouse) as conn:
-        (month_start,) = conn.execute(
-            "select month_start_date from marts.kpi_channel_monthly group by month_start_date "
-            "having sum(complaints) > 0 order by month_start_date desc limit 1"
-        ).fetchone()
-    return month_start
+def month(built_warehouse, sample_end_month) -> date:
+    """The latest month the sample covers whole (it ends inside the month after)."""
+    return (sample_end_month - timedelta(days=1)).replace(day=1)
+
+
+@pytest.fixture(scope="module")
+def sample_end_month(ground_truth) -> date:
+    """The month the sample ends in (the generator's intended end, not the data's)."""
+    end = datetime.fromisoformat(ground_truth["end"]).astimezone(ZoneInfo(ground_truth["timezone"]))
+    return date(end.year, end.month, 1)
 
 
 def _mart_rows(settings, month_start: date) -> dict[str, dict]:
@@ -211,3 +213,61 @@ def test_report_refuses_marts_classified_by_another_model_and_writes_nothing(rep
             conn.execute("update classifier.models set model_version = %s where model_name = 'contact_type'", (version,))
             conn.commit()
     assert not report_settings.reports_dir.exists()
+
+
+def test_report_of_a_month_the_data_does_not_reach_the_end_of_is_refused(report_settings, gate, sample_end_month):
+    """The sample ends inside its last month: that month is incomplete in every channel."""
+    incomplete = sample_end_month
+    with pytest.raises(
+        StaleData, match=rf"its latest record is from .* before the end of {incomplete:%Y-%m}: the month is incomplete"
+    ):
+        render_monthly_report(report_settings, month=incomplete, gate=gate, run_id="test-incomplete", generated_at=GENERATED_AT)
+    assert not report_settings.reports_dir.exists()
+
+
+def test_report_refuses_marts_built_before_the_last_load(report_settings, gate, month):
+    """A record landed after `dbt build`: the marts do not hold it, so their figures are not published."""
+    with warehouse.connect(report_settings) as conn:
+        key, loaded_at = conn.execute("select record_key, loaded_at from raw.phone_calls order by record_key limit 1").fetchone()
+        conn.execute("update raw.phone_calls set loaded_at = now() where record_key = %s", (key,))
+        conn.commit()
+        try:
+            with pytest.raises(
+                StaleData, match=r"phone: records were landed at .*, after the marts were built .* run `voc dbt build`"
+            ):
+                render_monthly_report(report_settings, month=month, gate=gate, run_id="test-stale", generated_at=GENERATED_AT)
+        finally:
+            conn.execute("update raw.phone_calls set loaded_at = %s where record_key = %s", (loaded_at, key))
+            conn.commit()
+    assert not report_settings.reports_dir.exists()
+
+
+def test_report_states_the_data_cut_off_last_load_and_values_not_read(report_settings, gate, month):
+    path = render_monthly_report(report_settings, month=month, gate=gate, run_id="test-coverage", generated_at=GENERATED_AT)
+    html = path.read_text(encoding="utf-8")
+    with warehouse.connect(report_settings) as conn:
+        cut_off, last_load = conn.execute(
+            "select min(latest_record_at), max(last_loaded_at) from marts.source_freshness"
+        ).fetchone()
+        issues = conn.execute("select count(*) from marts.data_issues").fetchone()[0]
+    assert f"{cut_off.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC" in _between(html, 'data-metric="cut_off"', "</dd>")
+    assert f"{last_load.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC" in _between(html, 'data-metric="last_load"', "</dd>")
+    assert f'data-metric="data_issues" data-value="{issues}"' in html
+
+
+def test_a_refused_publication_withdraws_the_months_earlier_report(report_settings, gate, month):
+    from voc.reporting import withdraw_report
+
+    path = render_monthly_report(report_settings, month=month, gate=gate, run_id="test-first", generated_at=GENERATED_AT)
+
+    withdrawn = withdraw_report(report_settings, month, "the quality gate of run test-second failed")
+
+    assert not path.exists() and withdrawn is not None and withdrawn.read_text(encoding="utf-8").startswith("<!")
+    note = (path.parent / "WITHDRAWN.txt").read_text(encoding="utf-8")
+    assert withdrawn.name in note and "the quality gate of run test-second failed" in note
+    assert withdraw_report(report_settings, month, "again") is None  # nothing current left to withdraw
+
+
+def _between(text: str, start: str, end: str) -> str:
+    tail = text[text.index(start) :]
+    return tail[: tail.index(end)]

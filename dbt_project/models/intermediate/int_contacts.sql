@@ -264,6 +264,9 @@ final as (
         language
 
     from unioned
+    -- a contact whose time could not be read belongs to no period: it is left out here and stays visible as a
+    -- row of marts.data_issues (e.g. `started_at: no UTC offset, not read`), counted in the report
+    where received_at is not null
 
 )
 

@@ -19,6 +19,9 @@ renamed as (
         nullif(trim(payload ->> 'category'), '') as category,
         nullif(trim(payload ->> 'root_cause'), '') as root_cause,
         nullif(trim(payload ->> 'agent_id'), '') as agent_id,
+        {{ data_issues([
+            timestamp_issue("payload ->> 'event_at'", 'event_at')
+        ]) }} as data_issues,
         loaded_at
 
     from source

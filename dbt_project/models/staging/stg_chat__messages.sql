@@ -39,6 +39,9 @@ renamed as (
         {{ parse_timestamp("payload ->> 'sent_at'") }} as sent_at,
         coalesce(lower(trim(payload ->> 'author_type')) = 'visitor', false) as is_from_visitor,
         coalesce(lower(trim(payload ->> 'author_type')) = 'agent', false) as is_outbound,
+        {{ data_issues([
+            timestamp_issue("payload ->> 'sent_at'", 'sent_at')
+        ]) }} as data_issues,
         loaded_at
 
     from messages

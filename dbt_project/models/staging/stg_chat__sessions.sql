@@ -32,6 +32,10 @@ renamed as (
             jsonb_path_exists(payload, '$.messages[*] ? (@.author_type == "agent")'),
             false
         ) as has_agent_message,
+        {{ data_issues([
+            timestamp_issue("payload ->> 'started_at'", 'started_at'),
+            timestamp_issue("payload ->> 'ended_at'", 'ended_at')
+        ]) }} as data_issues,
         loaded_at
 
     from source

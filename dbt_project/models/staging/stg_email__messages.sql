@@ -52,6 +52,9 @@ renamed as (
             ))) in {{ organisation_accounts('organisation_email_addresses') }},
             false
         ) as is_outbound,
+        {{ data_issues([
+            timestamp_issue("headers ->> 'date'", 'sent_at')
+        ]) }} as data_issues,
         loaded_at
 
     from headers_normalised

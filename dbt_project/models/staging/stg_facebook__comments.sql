@@ -46,6 +46,9 @@ renamed as (
             trim(payload #>> '{from,id}') in {{ organisation_accounts('organisation_facebook_page_ids') }},
             false
         ) as is_outbound,
+        {{ data_issues([
+            timestamp_issue("payload ->> 'created_time'", 'created_at')
+        ]) }} as data_issues,
         loaded_at
 
     from comments

@@ -25,6 +25,9 @@ renamed as (
             trim(payload ->> 'author_id') in {{ organisation_accounts('organisation_twitter_user_ids') }},
             false
         ) as is_outbound,
+        {{ data_issues([
+            timestamp_issue("payload ->> 'created_at'", 'created_at')
+        ]) }} as data_issues,
         loaded_at
 
     from source

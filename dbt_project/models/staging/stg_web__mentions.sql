@@ -20,6 +20,9 @@ renamed as (
         nullif(trim(payload ->> 'author'), '') as author,
         {{ parse_timestamp("payload ->> 'published'") }} as published_at,
         nullif(lower(trim(payload ->> 'language')), '') as language,
+        {{ data_issues([
+            timestamp_issue("payload ->> 'published'", 'published_at')
+        ]) }} as data_issues,
         loaded_at
 
     from source

@@ -4,6 +4,8 @@ The report computes no metric: every figure is read from `marts.kpi_channel_mont
 documented and tested) and only formatted here.
 """
 
-from voc.reporting.monthly import ReportError, ReportRefused, render_monthly_report, report_path
+from voc.reporting.errors import ReportError, ReportRefused
+from voc.reporting.freshness import StaleData
+from voc.reporting.monthly import render_monthly_report, report_path, withdraw_report
 
-__all__ = ["ReportError", "ReportRefused", "render_monthly_report", "report_path"]
+__all__ = ["ReportError", "ReportRefused", "StaleData", "render_monthly_report", "report_path", "withdraw_report"]

@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from voc.reporting.errors import ReportError, ReportRefused
+from voc.reporting.freshness import Freshness, check_publishable
 from voc.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,14 @@ CLASSIFIED_VERSIONS_QUERY = """
 select distinct classifier_version from marts.fct_contacts where classifier_version is not null
 """
 
+# Values the pipeline could not read (kept, typed column null): counted for the data-quality section.
+DATA_ISSUES_QUERY = """
+select channel, field_name, issue, count(*) as records
+from marts.data_issues
+group by channel, field_name, issue
+order by channel, field_name, issue
+"""
+
 # The table's columns: (mart column, heading, formatter name). Order is the order on the page.
 KPI_COLUMNS = [
     ("contacts", "Contacts", "count"),
@@ -100,14 +110,6 @@ KPI_COLUMNS = [
     ("csat", "CSAT", "rate"),
     ("nps", "NPS", "nps"),
 ]
-
-
-class ReportError(RuntimeError):
-    """The report could not be produced; the message says what is missing and what to do. Nothing was written."""
-
-
-class ReportRefused(ReportError):
-    """The quality gate did not pass: the report is not published. Nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,22 @@ def mart_value_text(value: Any) -> str:
 def report_path(settings: Settings, month: date) -> Path:
     """Where the report of `month` is (or will be) written."""
     return settings.reports_dir / f"{month:%Y-%m}" / "report.html"
+
+
+def withdraw_report(settings: Settings, month: date, reason: str) -> Path | None:
+    """Set aside the month's published report, so that it no longer looks current after a failed gate or refused
+    publication: it is renamed `report.withdrawn-<UTC time>.html` beside a `WITHDRAWN.txt` saying why. Returns the
+    new path, or None when the month had no report."""
+    path = report_path(settings, month)
+    if not path.is_file():
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    withdrawn = path.with_name(f"report.withdrawn-{stamp}.html")
+    path.rename(withdrawn)
+    note = path.with_name("WITHDRAWN.txt")
+    note.write_text(f"{stamp}: {withdrawn.name} was withdrawn: {reason}\n", encoding="utf-8")
+    log.warning("report of %s withdrawn to %s: %s", f"{month:%Y-%m}", withdrawn, reason)
+    return withdrawn
 
 
 def render_monthly_report(
@@ -163,6 +181,7 @@ def render_monthly_report(
 
     month_start = date(month.year, month.month, 1)
     org_zone = ZoneInfo(settings.timezone)
+    freshness = check_publishable(settings, month_start)
     rows = _read_kpis(settings, month_start)
     if not rows:
         raise ReportError(
@@ -176,6 +195,8 @@ def render_monthly_report(
         month_start=month_start,
         rows=rows,
         classification=classification,
+        freshness=freshness,
+        data_issues=_read_data_issues(settings),
         gate=gate,
         run_id=run_id,
         generated_at=generated_at,
@@ -199,6 +220,18 @@ def _read_kpis(settings: Settings, month_start: date) -> list[dict]:
         conn.read_only = True
         with conn.cursor(row_factory=dict_row) as cursor:
             cursor.execute(KPI_QUERY, {"month_start_date": month_start})
+            return cursor.fetchall()
+
+
+def _read_data_issues(settings: Settings) -> list[dict]:
+    from psycopg.rows import dict_row
+
+    from voc import warehouse
+
+    with warehouse.connect(settings) as conn:
+        conn.read_only = True
+        with conn.cursor(row_factory=dict_row) as cursor:
+            cursor.execute(DATA_ISSUES_QUERY)
             return cursor.fetchall()
 
 
@@ -349,6 +382,8 @@ def _render_html(
     month_start: date,
     rows: list[dict],
     classification: dict,
+    freshness: Freshness,
+    data_issues: list[dict],
     gate: dict,
     run_id: str,
     generated_at: datetime,
@@ -400,6 +435,21 @@ def _render_html(
         channels=channels,
         chart_svg=_chart_svg(rows, month_label),
         classification=_classification_view(classification),
+        coverage={
+            "cut_off": _format_timestamp(freshness.cut_off, org_zone),
+            "last_load": _format_timestamp(freshness.last_load, org_zone),
+            "built_at": _format_timestamp(freshness.built_at, org_zone),
+            "channels": [
+                {
+                    "channel": channel.channel,
+                    "latest_record": _format_timestamp(channel.latest_record_at, org_zone),
+                    "last_load": _format_timestamp(channel.last_loaded_at, org_zone),
+                }
+                for channel in freshness.channels
+            ],
+        },
+        data_issues=[{**row, "records": format_count(row["records"])} for row in data_issues],
+        data_issue_total=format_count(sum(row["records"] for row in data_issues)),
         gate={
             "run_id": gate.get("run_id"),
             "checked_at": _format_timestamp(gate.get("checked_at"), org_zone),
