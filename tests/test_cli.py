@@ -86,3 +86,13 @@ def test_report_refuses_when_the_gate_fails(built_warehouse, warehouse, capsys):
         from voc import transform
 
         transform.run_dbt(["run", "--select", "fct_complaints"], built_warehouse, quiet=True)
+
+
+def test_setup_with_an_unreachable_airflow_database_is_a_message_not_a_traceback(warehouse, monkeypatch, capsys):
+    monkeypatch.setenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "sqlite:////nonexistent-folder/airflow.db")
+
+    assert main(["setup"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith("voc setup: `airflow db migrate` failed (exit 1): ")
+    assert "full output in" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,10 +49,23 @@ def configure(settings: Settings | None = None) -> dict[str, str]:
     return env
 
 
+class AirflowSetupError(RuntimeError):
+    """Airflow's metadata database could not be set up; the message has Airflow's own last line and where the full
+    output was written."""
+
+
 def migrate(settings: Settings | None = None) -> None:
     """`airflow db migrate` (idempotent) in the configured environment."""
     configure(settings)
     airflow = Path(sys.executable).with_name("airflow")
     result = subprocess.run([str(airflow), "db", "migrate"], env=os.environ.copy(), capture_output=True, text=True)
     if result.returncode != 0:
-        raise RuntimeError(f"`airflow db migrate` failed (exit {result.returncode}):\n{result.stderr[-3000:]}")
+        log_path = Path(os.environ["AIRFLOW_HOME"]) / "db-migrate.log"
+        log_path.write_text(result.stdout + result.stderr, encoding="utf-8")
+        lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        errors = [line for line in lines if re.match(r"^[\w.]+(Error|Exception): ", line)]
+        last = (errors or lines or ["no output"])[-1][:300]
+        raise AirflowSetupError(
+            f"`airflow db migrate` failed (exit {result.returncode}): {last}; full output in {log_path}; check "
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"
+        )

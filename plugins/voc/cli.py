@@ -336,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     args = build_parser().parse_args(argv)
+    from voc.airflow_env import AirflowSetupError
+    from voc.transform import DbtError
     from voc.warehouse import WarehouseError
 
     try:
@@ -343,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     except (WarehouseError, KeyError, ValueError) as exc:
         print(f"voc {args.command}: {exc}", file=sys.stderr)
         return 2
+    except (DbtError, AirflowSetupError) as exc:  # a step of the set-up failed: its message, not a traceback
+        print(f"voc {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

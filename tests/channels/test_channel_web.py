@@ -85,3 +85,20 @@ def test_item_spans_cover_empty_elements_and_prefixed_names() -> None:
 def test_truncated_and_broken_xml_are_told_apart() -> None:
     assert web.item_spans(b"<rss><channel><item>x</item><ite")[1].startswith("truncated XML: ")
     assert web.item_spans(b"<rss><channel></chanel></rss>")[1].startswith("not well-formed XML: mismatched tag")
+
+
+def test_a_snapshot_too_large_to_parse_whole_is_quarantined_whole_unparsed(drop_folder, monkeypatch) -> None:
+    """feedparser reads a document whole, so a snapshot above the limit (64 MiB; lowered here to keep the test small)
+    is kept whole with its size instead of being parsed."""
+    folder, settings = drop_folder
+    (folder / "web").mkdir()
+    feed = b'<rss version="2.0"><channel><title>t</title>' + b"<item><guid>x</guid></item>" * 40 + b"</channel></rss>"
+    (folder / "web" / "alerts_2026-08-01.xml").write_bytes(feed)
+    monkeypatch.setattr(web, "MAX_SNAPSHOT_BYTES", 1000)
+
+    page = read_after(web.CHANNEL, None, settings)
+
+    assert page.records == []
+    (rejected,) = page.rejected
+    assert rejected.source_ref == "web/alerts_2026-08-01.xml" and rejected.original == feed
+    assert rejected.reason == f"feed snapshot of {len(feed):,} bytes is larger than the 1,000 bytes a feed is read whole at"
