@@ -73,15 +73,23 @@ def test_report_runs_the_gate_then_writes_the_month(built_warehouse, capsys):
 
 
 def test_report_refuses_when_the_gate_fails(built_warehouse, warehouse, capsys):
+    assert main(["report", "--month", "2026-09"]) == 0
+    capsys.readouterr()
     with warehouse.connect(built_warehouse) as conn:
         conn.execute(
             "update marts.fct_complaints set first_response_minutes = -5 where complaint_id = (select min(complaint_id) from marts.fct_complaints where first_response_minutes is not null) returning complaint_id, first_response_minutes"
         )
         conn.commit()
     try:
-        assert main(["report", "--month", "2026-07"]) == 1
-        assert "quality gate failed, nothing published" in capsys.readouterr().err
-        assert not (built_warehouse.reports_dir / "2026-07").exists()
+        assert main(["report", "--month", "2026-09"]) == 1
+        err = capsys.readouterr().err
+        assert "quality gate failed, nothing published" in err
+        # the report published before the failure no longer looks current
+        month_dir = built_warehouse.reports_dir / "2026-09"
+        assert not (month_dir / "report.html").exists()
+        (withdrawn,) = month_dir.glob("report.withdrawn-*.html")
+        assert f"the earlier report of 2026-09 was withdrawn: {withdrawn}" in err
+        assert "quality gate of run cli__" in (month_dir / "WITHDRAWN.txt").read_text(encoding="utf-8")
     finally:
         from voc import transform
 
@@ -96,3 +104,21 @@ def test_setup_with_an_unreachable_airflow_database_is_a_message_not_a_traceback
     err = capsys.readouterr().err
     assert err.startswith("voc setup: `airflow db migrate` failed (exit 1): ")
     assert "full output in" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_report_of_a_month_the_data_does_not_cover_is_a_message_and_exit_1(built_warehouse, capsys):
+    """The session's sample ends on 20 November 2026: November is incomplete in every channel."""
+    assert main(["report", "--month", "2026-11"]) == 1
+
+    err = capsys.readouterr().err
+    assert "report of 2026-11 not published: " in err and "the month is incomplete" in err and "Traceback" not in err
+    assert not (built_warehouse.reports_dir / "2026-11" / "report.html").exists()
+
+
+def test_demo_refuses_to_run_while_the_channels_read_another_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("VOC_DROP_DIR", str(tmp_path / "exports"))
+
+    assert main(["demo"]) == 1
+
+    assert "VOC_DROP_DIR points the channels at" in capsys.readouterr().err
+    assert not (tmp_path / "exports").exists()

@@ -448,10 +448,9 @@ def _land_folder(
     progress: Callable[[str], None] | None,
 ) -> list[str]:
     """Read every new or changed file of the drop folder; returns the files that could be neither read nor kept."""
-    say = progress or log.info
     legacy = read_cursor(conn, channel.name)
     if legacy is not None:
-        say(
+        (progress or log.warning)(
             f"{channel.name}: the file-name cursor {legacy!r} left by an earlier version is no longer used; files are "
             "now tracked by content (audit.landed_files): every file is checked once and nothing is landed twice"
         )
@@ -480,7 +479,7 @@ def _land_folder(
             )
             continue
         if known:
-            say(f"{file_ref} changed since it was landed: reading it again (only what changed is written)")
+            (progress or log.info)(f"{file_ref} changed since it was landed: reading it again (only what changed is written)")
         counts = {"records": 0, "rejected": 0}
         page = Page(cursor=relative)
         try:
