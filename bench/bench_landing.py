@@ -3,7 +3,7 @@
     uv run python bench/bench_landing.py [--scale 2.0] [--repeat 3]
 
 A throw-away embedded warehouse and sample folder are made under a temporary VOC_HOME. Three figures per run:
-- landing (end to end): channels read their files and land page by page (upsert, quarantine, cursor, batch row);
+- landing (end to end): channels read their files and land them (upsert, quarantine, manifest, batch row);
 - landing (write path): the same pages, already read, landed in the same batches into empty tables (excludes parsing);
 - plain COPY: every record of those pages serialised to JSON and sent in one COPY into an unindexed table with the
   same three columns (the baseline: the least any loader must do with the same rows).
@@ -34,6 +34,7 @@ def main() -> int:
     os.environ.pop("VOC_WAREHOUSE_URL", None)
     from voc import warehouse
     from voc.channels import REGISTRY
+    from voc.channels.base import Page, RawRecord
     from voc.landing import BATCH_RECORDS, ensure_tables, land_channel, land_pages
     from voc.sample import generate
     from voc.settings import get_settings
@@ -44,15 +45,13 @@ def main() -> int:
         generate(settings.sample_dir, seed=1, end=datetime(2026, 11, 20, tzinfo=UTC), scale=args.scale)
         pages = {name: [] for name in REGISTRY}
         for name, channel in REGISTRY.items():
-            cursor = None
-            while True:
-                page = channel.fetch(cursor, settings)
-                if not page.records and not page.rejected and page.cursor == cursor:
-                    break
-                pages[name].append((cursor, page))
-                cursor = page.cursor
-                if not page.has_more:
-                    break
+            root = settings.channel_dir(name)
+            for path in channel.folder.files(root):
+                relative = path.relative_to(root).as_posix()
+                page = Page(cursor=relative)
+                for unit in channel.folder.read(path, f"{name}/{relative}"):
+                    (page.records if isinstance(unit, RawRecord) else page.rejected).append(unit)
+                pages[name].append((relative, page))
         records = [r for name in pages for _, page in pages[name] for r in page.records]
         rows = records
         print(f"{len(rows):,} records in {sum(len(p) for p in pages.values()):,} pages (scale {args.scale})")
@@ -63,7 +62,8 @@ def main() -> int:
                     conn.execute(f"drop table if exists raw.{table}")
             conn.execute(
                 "drop table if exists raw.quarantine; drop table if exists audit.channel_cursors; "
-                "drop table if exists audit.landing_batches; drop table if exists public.copy_baseline"
+                "drop table if exists audit.landed_files; drop table if exists audit.landing_batches; "
+                "drop table if exists public.copy_baseline"
             )
             conn.commit()
 

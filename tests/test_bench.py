@@ -1,0 +1,34 @@
+"""The benchmarks still run: each at a tiny scale, once, in a subprocess (they make and stop their own warehouse).
+
+Their figures are not checked here (speed is measured by the benchmarks, not by tests); only that they complete
+and print their table.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [("bench_landing.py", "plain_copy"), ("bench_classification.py", "classification / rest")],
+)
+def test_benchmark_runs_at_a_tiny_scale(script, expected, tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("VOC_", "AIRFLOW"))}
+    result = subprocess.run(
+        [sys.executable, str(BENCH / script), "--scale", "0.1", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        env=env | {"TMPDIR": str(tmp_path)},
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert expected in result.stdout
