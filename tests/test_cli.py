@@ -72,7 +72,8 @@ def test_report_runs_the_gate_then_writes_the_month(built_warehouse, capsys):
     assert report.exists()
 
 
-def test_report_refuses_when_the_gate_fails(built_warehouse, warehouse, capsys):
+def test_report_refuses_when_the_gate_fails(built_warehouse, warehouse, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("VOC_REPORTS_DIR", str(tmp_path / "reports"))  # not the session's reports folder
     assert main(["report", "--month", "2026-09"]) == 0
     capsys.readouterr()
     with warehouse.connect(built_warehouse) as conn:
@@ -85,7 +86,7 @@ def test_report_refuses_when_the_gate_fails(built_warehouse, warehouse, capsys):
         err = capsys.readouterr().err
         assert "quality gate failed, nothing published" in err
         # the report published before the failure no longer looks current
-        month_dir = built_warehouse.reports_dir / "2026-09"
+        month_dir = tmp_path / "reports" / "2026-09"
         assert not (month_dir / "report.html").exists()
         (withdrawn,) = month_dir.glob("report.withdrawn-*.html")
         assert f"the earlier report of 2026-09 was withdrawn: {withdrawn}" in err
