@@ -35,22 +35,37 @@ def test_every_type_is_in_every_split_of_every_language(messages):
                 assert strata[(language, split, label)] >= 3, (language, split, label)
 
 
-def test_split_follows_the_message_id_and_is_roughly_60_20_20(messages):
+def test_the_test_split_is_the_held_out_writers_and_dev_a_fifth_of_the_rest(messages):
     """`load` already refuses a split other than `split_of(id)`: nothing was moved by hand after seeing results."""
-    shares = Counter(m.split for m in messages)
-    for name, share in (("train", 0.6), ("dev", 0.2), ("test", 0.2)):
-        assert abs(shares[name] / len(messages) - share) < 0.05, name
+    assert {corpus.part_of(m.message_id) for m in messages if m.split == "test"} == corpus.TEST_PARTS
+    others = [m for m in messages if m.split != "test"]
+    assert not {corpus.part_of(m.message_id) for m in others} & corpus.TEST_PARTS
+    assert abs(sum(m.split == "dev" for m in others) / len(others) - 0.2) < 0.02
+    held_out = Counter(m.language for m in messages if m.split == "test")
+    for language in corpus.LANGUAGES:
+        assert held_out[language] >= 400, language
 
 
-def test_a_split_chosen_by_hand_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    ("message_id", "claimed"),
+    [
+        ("es-t1-0001", "train"),
+        ("es-a1-0001", "test"),
+        (next(f"x-{n}" for n in range(100) if corpus.split_of(f"x-{n}") == "dev"), "train"),
+    ],
+)
+def test_a_split_chosen_by_hand_is_refused(tmp_path, message_id, claimed):
     path = tmp_path / "moved.csv"
-    message_id = next(f"x-{n}" for n in range(100) if corpus.split_of(f"x-{n}") == "test")
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(corpus.COLUMNS)
-        writer.writerow([message_id, "es", "tweet", "telecom", "hola", "complaint", "negative", "", "train"])
+        writer.writerow([message_id, "es", "tweet", "telecom", "hola", "complaint", "negative", "", claimed])
     with pytest.raises(corpus.CorpusError, match="is not the one its id gives"):
         corpus.load(path)
+
+
+def test_a_message_s_part_is_its_id_without_the_number():
+    assert corpus.part_of("es-b1-0042") == "es-b1" and corpus.part_of("en-a-0001") == "en-a"
 
 
 def test_hard_cases_are_covered(messages):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from voc.classifier.evaluate import render_by_writer, score_predictions, targets, writer_of
+from voc.classifier.evaluate import complaint_f1_interval, render_by_writer, score_predictions, targets
 
 LABELS = ("complaint", "praise", "suggestion", "inquiry", "other")
 
@@ -57,4 +57,15 @@ def test_by_writer_table_pools_every_writer_per_language():
     assert "| es-a | es | 3 | 0.800 |" in table
     assert "| **all writers** | es | 5 | 0.667 |" in table
     assert "| **all writers** | en | 3 | 1.000 |" in table
-    assert writer_of("es-b1-0042") == "es-b1" and writer_of("en-a-0001") == "en-a"
+
+
+def test_the_complaint_f1_interval_brackets_the_figure_and_narrows_with_more_text():
+    perfect = score_predictions(EN * 10, LABELS)
+    assert complaint_f1_interval(perfect, "en") == (1.0, 1.0)  # no resample can make a mistake appear
+    small = score_predictions(ES * 20, LABELS)  # F1 2/3 on 100 decisions
+    large = score_predictions(ES * 200, LABELS)  # the same F1 on 1,000
+    low, high = complaint_f1_interval(small, "es")
+    assert low < 2 / 3 < high
+    large_low, large_high = complaint_f1_interval(large, "es")
+    assert low < large_low < 2 / 3 < large_high < high
+    assert complaint_f1_interval(small, "es") == (low, high)  # fixed seed: the report's figures repeat

@@ -5,8 +5,8 @@ CSV files in ``artefact/`` hold a trained model, reviewed like code:
 - ``classifier_models.csv``: one row per model (``contact_type``, ``sentiment``) with its version, labels, the
   review threshold and the figures measured on the corpus' held-out test split when it was trained;
 - ``classifier_weights_<model>.csv``: one row per feature (``(bias)`` is the intercept) with its weight for each of
-  the model's labels, one column per label, four decimals, so that sums are exact in SQL integers and in Python
-  integers alike (units of 1/10,000).
+  the model's labels, one column per label, as whole numbers of 1/10,000 (``-1250`` is -0.125), so that sums are
+  exact in SQL integers and in Python integers alike.
 
 A text's score for a label is its bias plus the weights of the features present in it; the label with the highest
 score wins (ties go to the label listed first); its probability is the softmax of the scores. The evidence of a
@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +35,7 @@ ARTEFACT_DIR = Path(__file__).resolve().parent / "artefact"
 MODELS_FILE = "classifier_models.csv"
 WEIGHTS_FILE = "classifier_weights_{model}.csv"  # one per model, format with model=
 BIAS = "(bias)"
-WEIGHT_SCALE = 10_000  # weights are stored with four decimals
+WEIGHT_SCALE = 10_000  # weights are stored as whole numbers of 1/WEIGHT_SCALE
 EVIDENCE_SIZE = 5
 
 MODEL_COLUMNS = (
@@ -47,6 +48,7 @@ MODEL_COLUMNS = (
     "regularisation_c",
     "min_document_frequency",
     "class_weight",
+    "complaint_offset",
     "features",
     "test_messages",
     "test_accuracy_es",
@@ -92,9 +94,16 @@ class LinearModel:
                 totals[label] += weight
         return totals
 
+    def decide(self, totals: dict[str, int]) -> str:
+        """The label with the highest score (ties go to the label listed first)."""
+        return self._ranked(totals)[0]
+
+    def _ranked(self, totals: dict[str, int]) -> list[str]:
+        return sorted(self.labels, key=lambda label: (-totals[label], self.labels.index(label)))
+
     def predict(self, text: str | None) -> Prediction:
         totals = self.scores(text)
-        ranked = sorted(self.labels, key=lambda label: (-totals[label], self.labels.index(label)))
+        ranked = self._ranked(totals)
         winner = ranked[0]
         runner_up = ranked[1] if len(ranked) > 1 else None
         top = totals[winner]
@@ -160,10 +169,12 @@ def load_models(artefact_dir: Path = ARTEFACT_DIR) -> dict[str, LinearModel]:
 
 
 def _units(weight: str, where: str) -> int:
-    value = Decimal(weight) * WEIGHT_SCALE
-    if value != value.to_integral_value():
-        raise ArtefactError(f"{where}: weight {weight} has more than four decimals")
-    return int(value)
+    if not _WHOLE.fullmatch(weight):
+        raise ArtefactError(f"{where}: weight {weight!r} is not a whole number of 1/{WEIGHT_SCALE:,} units")
+    return int(weight)
+
+
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 # The classifier schema belongs to install(): a new artefact replaces its tables whole, so an older layout (other
@@ -180,6 +191,7 @@ create table classifier.models (
     regularisation_c numeric,
     min_document_frequency integer,
     class_weight text,
+    complaint_offset numeric,
     features integer,
     test_messages integer,
     test_accuracy_es numeric,
@@ -205,7 +217,7 @@ comment on table classifier.weight_vectors is
 """
 
 # Changes whenever install() lays the artefact out differently, so that an existing warehouse is reinstalled.
-INSTALL_LAYOUT = "weight-vectors-4"
+INSTALL_LAYOUT = "weight-vectors-5"
 
 
 def artefact_sha256(artefact_dir: Path = ARTEFACT_DIR) -> str:

@@ -9,9 +9,12 @@ two methods (scikit-learn's L2 logistic regression, lbfgs, in both):
   artefact and its scoring are the same: a sum of weights over the features present.
 
 The method, the regularisation strength, the minimum document frequency of a feature and the class weighting are
-chosen on the ``dev`` split with models fitted on ``train``; the chosen settings are then refitted on ``train`` +
-``dev``. The ``test`` split plays no part in any choice: it is scored once, by the exported artefact,
-and the figures are recorded beside the model so that the report can state them.
+chosen on the ``dev`` split with models fitted on ``train``. Then the complaint decision's offset (a constant added to
+the complaint score, which trades recall for precision) is chosen by cross-validation over ``train`` + ``dev`` with
+folds of whole writers, so that it is tuned on ways of writing the fold's model never saw, as in use. The chosen
+settings are then refitted on ``train`` + ``dev``, the offset folded into the complaint bias. The ``test`` split (the
+held-out writers) plays no part in any choice: it is scored once, by the exported artefact, and the figures are
+recorded beside the model so that the report can state them.
 
 Training is deterministic (lbfgs, no sampling): the same corpus and versions give the same artefact.
 """
@@ -24,7 +27,7 @@ import io
 import itertools
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
@@ -55,6 +58,10 @@ GRID_CLASS_WEIGHT = (None, "balanced")
 # the review threshold: the lowest probability at which dev decisions are still right this often
 REVIEW_PRECISION = 0.9
 REVIEW_GRID = tuple(round(0.30 + 0.05 * step, 2) for step in range(13))
+# the label whose score gets a chosen offset, per task, the offsets tried (in score units) and the folds they are tried on
+OFFSET_LABEL = {"contact_type": "complaint"}
+OFFSET_GRID = tuple(step / 4 for step in range(-8, 3))
+OFFSET_FOLDS = 5
 
 
 @dataclass(frozen=True)
@@ -63,16 +70,22 @@ class Settings:
     c: float
     min_df: int
     class_weight: str | None
+    offset: float = 0.0  # added to the score of the task's OFFSET_LABEL
 
     @classmethod
     def of(cls, info: dict[str, str]) -> Settings:
         """The settings a committed model was trained with (its row of classifier_models.csv)."""
         return cls(
-            info["method"], float(info["regularisation_c"]), int(info["min_document_frequency"]), info["class_weight"] or None
+            info["method"],
+            float(info["regularisation_c"]),
+            int(info["min_document_frequency"]),
+            info["class_weight"] or None,
+            float(info.get("complaint_offset") or 0.0),
         )
 
     def describe(self) -> str:
-        return f"{self.method:<14} C={self.c:<5} min_df={self.min_df} class_weight={self.class_weight!s:8s}"
+        text = f"{self.method:<14} C={self.c:<5} min_df={self.min_df} class_weight={self.class_weight!s:8s}"
+        return text + (f" offset={self.offset:+.2f}" if self.offset else "")
 
 
 def objective(task: str, scores: Scores) -> float:
@@ -143,7 +156,8 @@ def export(task: str, model, vectoriser, settings: Settings) -> tuple[list[dict[
     rows = []
     for label in labels:
         index = classes.index(label)
-        rows.append({"model_name": task, "feature": BIAS, "label": label, "weight": _four(model.intercept_[index])})
+        bias = model.intercept_[index] + (settings.offset if label == OFFSET_LABEL.get(task) else 0.0)
+        rows.append({"model_name": task, "feature": BIAS, "label": label, "weight": _four(bias)})
         for column, weight in zip(names, model.coef_[index], strict=True):
             text = _four(weight)
             if Decimal(text) != 0:
@@ -197,6 +211,39 @@ def select(task: str, train_set: list[Message], dev_set: list[Message], progress
     return best[1]
 
 
+def choose_offset(task: str, messages: list[Message], settings: Settings, progress: Callable[[str], None]) -> float:
+    """The offset of OFFSET_GRID for the task's OFFSET_LABEL that maximises the objective over the messages'
+    cross-validated decisions, each fold a set of whole writers scored by a model fitted on the other writers
+    (ties go to the smaller shift). Tasks without an OFFSET_LABEL keep 0."""
+    label = OFFSET_LABEL.get(task)
+    if label is None:
+        return 0.0
+    unshifted = replace(settings, offset=0.0)
+    decisions: dict[float, list[tuple[str, str, str]]] = {offset: [] for offset in OFFSET_GRID}
+    for fold in range(OFFSET_FOLDS):
+        held = [message for message in messages if _fold(message) == fold]
+        rest = [message for message in messages if _fold(message) != fold]
+        rows, version = export(task, *fit(rest, task, unshifted), unshifted)
+        model = as_linear_model(task, rows, version, 0.0)
+        for message in held:
+            totals = model.scores(message.text)
+            for offset in OFFSET_GRID:
+                shifted = totals | {label: totals[label] + round(offset * WEIGHT_SCALE)}
+                decisions[offset].append((message.language, _target(message, task), model.decide(shifted)))
+    values = {offset: objective(task, score_predictions(decisions[offset], TASKS[task][1])) for offset in OFFSET_GRID}
+    for offset, value in values.items():
+        progress(f"  {task}: {label} offset {offset:+.2f} cross-validated objective {value:.4f}")
+    chosen = max(OFFSET_GRID, key=lambda offset: (round(values[offset], 12), -abs(offset)))
+    progress(f"{task}: {label} offset {chosen:+.2f} chosen by {OFFSET_FOLDS}-fold cross-validation over writers")
+    return chosen
+
+
+def _fold(message: Message) -> int:
+    """The cross-validation fold of a message: a hash of its writer, so that a writer's messages stay together."""
+    digest = hashlib.sha256(f"fold:{corpus_module.part_of(message.message_id)}".encode()).hexdigest()
+    return int(digest, 16) * OFFSET_FOLDS // 2**256
+
+
 def train(
     corpus_path: Path = corpus_module.CORPUS_PATH,
     artefact_dir: Path = ARTEFACT_DIR,
@@ -206,7 +253,7 @@ def train(
 ) -> dict[str, dict[str, str]]:
     """Fit, select on dev, refit on train + dev, score test once, write the artefact's files; return the model rows.
 
-    With ``select_only`` it stops after the choice on dev: the test split is not read and nothing is written, so a
+    With ``select_only`` it stops after the choices on dev and by cross-validation: the test split is not read and nothing is written, so a
     change of features or settings can be tried without spending the held-out split. ``chosen_settings`` skips the
     selection for the tasks it names (to reproduce a committed model from the settings it records)."""
     train_set = corpus_module.load(corpus_path, splits=("train",))
@@ -223,6 +270,7 @@ def train(
             progress(f"{task}: settings given {chosen.describe()}")
         else:
             chosen = select(task, train_set, dev_set, progress)
+            chosen = replace(chosen, offset=choose_offset(task, train_set + dev_set, chosen, progress))
         if select_only:
             continue
         dev_model_rows, dev_version = export(task, *fit(train_set, task, chosen), chosen)
@@ -246,6 +294,7 @@ def train(
             "regularisation_c": str(chosen.c),
             "min_document_frequency": str(chosen.min_df),
             "class_weight": chosen.class_weight or "",
+            "complaint_offset": f"{chosen.offset:.2f}" if task in OFFSET_LABEL else "",
             "features": str(len({row["feature"] for row in rows}) - 1),
             "test_messages": str(len(test_set)),
             "test_accuracy_es": f"{test_scores.accuracy('es'):.4f}",
@@ -268,12 +317,12 @@ def train(
 
 
 def _by_feature(task: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Weight rows (feature, label, weight) as one row per feature with a column per label (0 where none)."""
+    """Weight rows (feature, label, weight) as one row per feature with a column per label, in whole units of
+    1/WEIGHT_SCALE (0 where none)."""
     wide: dict[str, dict[str, str]] = {}
     for row in rows:
-        wide.setdefault(row["feature"], {FEATURE_COLUMN: row["feature"]} | dict.fromkeys(TASKS[task][1], "0"))[row["label"]] = (
-            row["weight"]
-        )
+        columns = wide.setdefault(row["feature"], {FEATURE_COLUMN: row["feature"]} | dict.fromkeys(TASKS[task][1], "0"))
+        columns[row["label"]] = str(int(Decimal(row["weight"]) * WEIGHT_SCALE))
     return list(wide.values())
 
 
