@@ -1,6 +1,7 @@
 """`voc`: the platform's command line.
 
 voc warehouse start|stop|status|url|env   the embedded PostgreSQL (or the configured one)
+voc warehouse add-reader NAME             a login for a BI tool (reads the marts only); prints its DSN
 voc sample [--seed N] [--end ISO] [--scale X]   write the sample drop folder and its ground truth
 voc land [CHANNEL ...] [--from-start]     land channels into raw (all by default)
 voc dbt ARGS...                           run dbt with the warehouse's profile
@@ -47,6 +48,13 @@ def cmd_warehouse(args: argparse.Namespace) -> int:
     elif args.action == "env":
         for key, value in warehouse.libpq_env(settings).items():
             print(f"export {key}={shlex.quote(value)}")
+    elif args.action == "add-reader":
+        if not args.name:
+            raise SystemExit("voc warehouse add-reader: give the login's name, e.g. `voc warehouse add-reader powerbi`")
+        warehouse.ensure_running(settings)
+        dsn = warehouse.add_reader(args.name, settings)
+        _say(f"login {args.name} reads the marts (role voc_reader); its DSN, shown once:")
+        print(dsn)
     return 0
 
 
@@ -261,8 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="voc", description="Voice-of-the-Customer quality platform (ISO 9001).")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("warehouse", help="the warehouse: start, stop, status, url (DSN), env (shell exports)")
-    p.add_argument("action", choices=["start", "stop", "status", "url", "env"])
+    p = sub.add_parser(
+        "warehouse", help="the warehouse: start, stop, status, url (DSN), env (shell exports), add-reader NAME (a BI login)"
+    )
+    p.add_argument("action", choices=["start", "stop", "status", "url", "env", "add-reader"])
+    p.add_argument("name", nargs="?", help="add-reader: the new login's name (lowercase letters, digits, _)")
     p.set_defaults(func=cmd_warehouse)
 
     p = sub.add_parser("sample", help="write the seeded sample drop folder and its ground truth")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -139,13 +140,28 @@ class LandingSummary:
         }
 
 
-def ensure_tables(conn: psycopg.Connection, channels: list[Channel] | None = None) -> None:
-    """Create the raw, quarantine and audit tables (idempotent)."""
+def ensure_tables(conn: psycopg.Connection, channels: list[Channel] | None = None, *, if_missing: bool = False) -> None:
+    """Create the raw, quarantine and audit tables (idempotent). With ``if_missing`` only the tables that do not
+    exist are created: the loader does not own the tables the warehouse set-up made, and only creates a new
+    channel's."""
+    raw = {
+        f"raw.{table}": RAW_TABLE_DDL.format(table=table, channel=channel.name, entity=entity)
+        for channel in channels or list(REGISTRY.values())
+        for entity, table in channel.entities.items()
+    }
+    audit = re.findall(r"create table if not exists (\w+\.\w+)", AUDIT_DDL)
+    existing: set[str] = set()
+    if if_missing:
+        query = "select name from unnest(%s::text[]) as name where to_regclass(name) is not null"
+        existing = {row[0] for row in conn.execute(query, ([*audit, *raw],))}
+        if existing >= {*audit, *raw}:
+            return
     conn.execute("select pg_advisory_xact_lock(hashtext('voc.landing.ddl'))")
-    conn.execute(AUDIT_DDL)
-    for channel in channels or list(REGISTRY.values()):
-        for entity, table in channel.entities.items():
-            conn.execute(RAW_TABLE_DDL.format(table=table, channel=channel.name, entity=entity))
+    if not existing >= set(audit):
+        conn.execute(AUDIT_DDL)
+    for name, ddl in raw.items():
+        if name not in existing:
+            conn.execute(ddl)
 
 
 def read_cursor(conn: psycopg.Connection, channel: str) -> str | None:
@@ -410,9 +426,9 @@ def land_channel(
     settings = settings or get_settings()
     channel = get_channel(name)
     total = LandingSummary(channel=name)
-    with warehouse.connect(settings, autocommit=True) as conn:
+    with warehouse.connect(settings, duty="loader", autocommit=True) as conn:
         with conn.transaction():
-            ensure_tables(conn, [channel])
+            ensure_tables(conn, [channel], if_missing=True)
             if from_start:
                 reset_cursor(conn, name)
         batches = _Batches(conn, channel, total, run_id, progress, batch_records)

@@ -222,7 +222,7 @@ def _probe_warehouse(settings: Settings) -> None:
     from voc import warehouse
 
     try:
-        with warehouse.connect(settings, connect_timeout=10) as conn:
+        with warehouse.connect(settings, duty="transformer", connect_timeout=10) as conn:
             conn.execute("select 1")
     except warehouse.WarehouseError as exc:
         raise QualityGateError(f"the quality gate cannot reach the warehouse (not a data failure): {_first_line(exc)}") from exc
@@ -248,7 +248,7 @@ def _load_context(settings: Settings):
     from voc import warehouse
 
     try:
-        url = warehouse.sqlalchemy_url(settings)
+        url = warehouse.sqlalchemy_url(settings, duty="transformer")
     except warehouse.WarehouseError as exc:
         raise QualityGateError(f"the quality gate cannot reach the warehouse: {exc}") from exc
 
@@ -327,7 +327,7 @@ def _with_unexpected_rows(settings: Settings, failures: list[_FailedExpectation]
 
     fetched: dict[int, list[dict]] = {}
     try:
-        with warehouse.connect(settings) as conn:
+        with warehouse.connect(settings, duty="transformer") as conn:
             conn.read_only = True
             for failure in wanted:
                 with conn.cursor() as cursor:

@@ -36,6 +36,8 @@ class Settings:
     timezone: str
     drop_dir: Path | None = None  # None: the channels read the sample
     freshness_tolerance_hours: int = 48
+    # a configured warehouse's login per duty (loader, transformer, reader); a duty without one uses warehouse_url
+    duty_urls: tuple[tuple[str, str], ...] = ()
 
     @property
     def drop_folder(self) -> Path:
@@ -73,6 +75,11 @@ def get_settings() -> Settings:
         timezone=os.environ.get("VOC_TIMEZONE", "Europe/Madrid"),
         drop_dir=Path(os.environ["VOC_DROP_DIR"]).resolve() if os.environ.get("VOC_DROP_DIR") else None,
         freshness_tolerance_hours=_hours(os.environ.get("VOC_FRESHNESS_TOLERANCE_HOURS", "48")),
+        duty_urls=tuple(
+            (duty, os.environ[f"VOC_{duty.upper()}_URL"])
+            for duty in ("loader", "transformer", "reader")
+            if os.environ.get(f"VOC_{duty.upper()}_URL")
+        ),
     )
 
 

@@ -5,7 +5,13 @@ data lives in `$VOC_HOME/warehouse/pgdata`, listening on 127.0.0.1 on a port cho
 `$VOC_HOME/warehouse/connection.json` (mode 0600, it holds the generated password), so psql, dbt, GX, Airflow and BI
 tools connect over TCP the way they would to any server. The server is reused across runs until `stop()`.
 
-`bootstrap()` creates the schemas and the group roles the platform uses (idempotent).
+`bootstrap()` creates the schemas and the roles the platform uses (idempotent). Each pipeline step connects with the
+role of its duty (``DUTY_ROLES``): landing as ``voc_loader`` (raw and audit), dbt and the data-quality gate as
+``voc_transformer`` (reads raw, builds reference to marts), the report as ``voc_reader`` (marts and the classifier's
+identity only). The owner (``voc``) only sets the warehouse up and records people's decisions. In the embedded
+warehouse the duty roles log in with passwords generated once and kept in the connection file; with a configured
+warehouse, ``VOC_LOADER_URL``, ``VOC_TRANSFORMER_URL`` and ``VOC_READER_URL`` name the logins (members of the duty
+roles), and a duty without one connects as the configured owner. ``add_reader`` creates a BI tool's login.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import secrets
 import socket
 import stat
@@ -27,6 +34,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import psycopg
+from psycopg import sql
 
 from voc.settings import Settings, get_settings
 
@@ -43,7 +51,11 @@ SCHEMAS = {
     "marts": "facts, dimensions and KPI marts read by reports and BI tools",
 }
 
-# Group roles (NOLOGIN): grant them to the login users of a real deployment.
+# The duties of the pipeline's steps and the role each connects as.
+DUTY_ROLES = {"loader": "voc_loader", "transformer": "voc_transformer", "reader": "voc_reader"}
+# Where the transformer builds (it owns every relation there; dbt grants the reader each mart).
+DBT_SCHEMAS = ("reference", "staging", "intermediate", "marts")
+
 ROLES_SQL = """
 do $$
 begin
@@ -52,20 +64,54 @@ begin
     if not exists (select from pg_roles where rolname = 'voc_reader') then create role voc_reader nologin; end if;
 end
 $$;
+revoke all on database {database} from public;
+revoke all on schema public from public;
+grant connect on database {database} to voc_loader, voc_transformer, voc_reader;
+grant temporary on database {database} to voc_loader, voc_transformer;
+
 grant usage, create on schema raw, audit to voc_loader;
+grant select, insert, update, delete on all tables in schema raw, audit to voc_loader;
+grant usage, select on all sequences in schema raw, audit to voc_loader;
+alter default privileges in schema raw, audit grant select, insert, update, delete on tables to voc_loader;
+
 grant usage on schema raw to voc_transformer;
 grant select on all tables in schema raw to voc_transformer;
 alter default privileges in schema raw grant select on tables to voc_transformer;
+alter default privileges for role voc_loader in schema raw grant select on tables to voc_transformer;
 grant usage, create on schema reference, staging, intermediate, marts to voc_transformer;
 grant usage on schema review, classifier to voc_transformer;
 grant select on all tables in schema review, classifier to voc_transformer;
-grant usage on schema classifier to voc_reader;
-grant select on all tables in schema classifier to voc_reader;
-grant usage on schema marts to voc_reader;
-grant select on all tables in schema marts to voc_reader;
-alter default privileges in schema marts grant select on tables to voc_reader;
-"""
+-- a new classifier artefact replaces the classifier tables (voc.classifier.model.install): they keep their readers
+alter default privileges in schema classifier grant select on tables to voc_transformer, voc_reader;
 
+grant usage on schema classifier, marts to voc_reader;
+grant select on all tables in schema classifier to voc_reader;
+revoke select on all tables in schema raw, audit, review, staging, intermediate, reference from voc_reader;
+alter default privileges in schema marts revoke select on tables from voc_reader;
+
+do $$
+declare
+    relation record;
+begin
+    -- what dbt built as the owner (before the duties) becomes the transformer's, so that dbt can replace it
+    for relation in
+        select namespace.nspname, class.relname, class.relkind
+        from pg_class as class
+        inner join pg_namespace as namespace on namespace.oid = class.relnamespace
+        where namespace.nspname in ('reference', 'staging', 'intermediate', 'marts')
+            and class.relkind in ('r', 'p', 'v', 'm')
+            and pg_get_userbyid(class.relowner) <> 'voc_transformer'
+    loop
+        execute format(
+            'alter %s %I.%I owner to voc_transformer',
+            case relation.relkind when 'v' then 'view' when 'm' then 'materialized view' else 'table' end,
+            relation.nspname,
+            relation.relname
+        );
+    end loop;
+end
+$$;
+"""
 
 # People's decisions: never written by a pipeline step, read by dbt as a source. Append-only: the latest row for a
 # contact wins, and a row without a type reverts the contact to the automatic classification.
@@ -137,36 +183,68 @@ def is_embedded(settings: Settings | None = None) -> bool:
     return settings.warehouse_url is None
 
 
-def connection_info(settings: Settings | None = None) -> Connection:
-    """How to reach the warehouse (the embedded one must have been initialised: see `ensure_running`)."""
+def connection_info(settings: Settings | None = None, duty: str | None = None) -> Connection:
+    """How to reach the warehouse as the owner, or as the login of a duty (``DUTY_ROLES``); the embedded one must
+    have been initialised (see `ensure_running`)."""
     settings = settings or get_settings()
+    if duty is not None and duty not in DUTY_ROLES:
+        raise ValueError(f"unknown duty {duty!r}: one of {', '.join(DUTY_ROLES)}")
     if settings.warehouse_url:
-        return Connection.from_url(settings.warehouse_url)
+        return Connection.from_url(dict(settings.duty_urls).get(duty or "") or settings.warehouse_url)
     path = _connection_file(settings)
     if not path.exists():
         raise WarehouseError(f"the embedded warehouse is not initialised ({path} is missing): run `voc warehouse start`")
-    return Connection(**json.loads(path.read_text()))
+    owner = Connection(**json.loads(path.read_text()))
+    if duty is None:
+        return owner
+    password = _duty_passwords(settings).get(duty)
+    if password is None:
+        raise WarehouseError(f"the embedded warehouse has no {duty} login yet: run `voc warehouse start`")
+    return Connection(owner.host, owner.port, DUTY_ROLES[duty], password, owner.database)
 
 
-def url(settings: Settings | None = None) -> str:
+def session_role(settings: Settings | None = None, duty: str | None = None) -> str | None:
+    """The role a duty's session acts as (``SET ROLE``), so that what it creates belongs to the duty, whichever
+    login it used; None where the duty has no login of its own and connects as the owner."""
+    settings = settings or get_settings()
+    if duty is None or (settings.warehouse_url and duty not in dict(settings.duty_urls)):
+        return None
+    return DUTY_ROLES[duty]
+
+
+def _duties_file(settings: Settings) -> Path:
+    return settings.warehouse_dir / "duties.json"
+
+
+def _duty_passwords(settings: Settings) -> dict[str, str]:
+    path = _duties_file(settings)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def url(settings: Settings | None = None, duty: str | None = None) -> str:
     """A libpq DSN (postgresql://...) that psql and BI tools can use over TCP."""
-    return connection_info(settings).url
+    return connection_info(settings, duty).url
 
 
-def sqlalchemy_url(settings: Settings | None = None) -> str:
-    """The same DSN with the driver named (SQLAlchemy 2.1 would otherwise pick psycopg 3)."""
-    return url(settings).replace("postgresql://", "postgresql+psycopg2://", 1)
+def sqlalchemy_url(settings: Settings | None = None, duty: str | None = None) -> str:
+    """The same DSN with the driver named (SQLAlchemy 2.1 would otherwise pick psycopg 3) and the duty's role."""
+    dsn = url(settings, duty).replace("postgresql://", "postgresql+psycopg2://", 1)
+    role = session_role(settings, duty)
+    return f"{dsn}?options={quote(f'-c role={role}')}" if role else dsn
 
 
-def libpq_env(settings: Settings | None = None) -> dict[str, str]:
-    """Environment variables for dbt's profile (VOC_PG_*) and for psql (PG*)."""
-    info = connection_info(settings)
+def libpq_env(settings: Settings | None = None, duty: str | None = None) -> dict[str, str]:
+    """Environment variables for dbt's profile (VOC_PG_*, with the duty's role in VOC_PG_ROLE) and for psql (PG*).
+    (No PGOPTIONS: libpq would apply it to every connection of the process, the owner's too.)"""
+    info = connection_info(settings, duty)
+    role = session_role(settings, duty)
     env = {
         "VOC_PG_HOST": info.host,
         "VOC_PG_PORT": str(info.port),
         "VOC_PG_USER": info.user,
         "VOC_PG_PASSWORD": info.password,
         "VOC_PG_DATABASE": info.database,
+        "VOC_PG_ROLE": role or "",
     }
     env |= {
         "PGHOST": info.host,
@@ -178,18 +256,50 @@ def libpq_env(settings: Settings | None = None) -> dict[str, str]:
     return env
 
 
-def connect(settings: Settings | None = None, **kwargs) -> psycopg.Connection:
-    """A psycopg 3 connection to the warehouse."""
-    info = connection_info(settings)
+def connect(settings: Settings | None = None, duty: str | None = None, **kwargs) -> psycopg.Connection:
+    """A psycopg 3 connection to the warehouse, as the owner or as the login of a duty (``DUTY_ROLES``)."""
+    info = connection_info(settings, duty)
+    role = session_role(settings, duty)
+    if role:
+        kwargs.setdefault("options", f"-c role={role}")
     try:
         return psycopg.connect(
             host=info.host, port=info.port, user=info.user, password=info.password, dbname=info.database, **kwargs
         )
     except psycopg.OperationalError as exc:
-        hint = "run `voc warehouse start`" if is_embedded(settings) else "check VOC_WAREHOUSE_URL"
+        hint = "run `voc warehouse start`" if is_embedded(settings) else "check VOC_WAREHOUSE_URL and VOC_<DUTY>_URL"
+        as_whom = f" as {info.user}" if duty else ""
         raise WarehouseError(
-            f"cannot connect to the warehouse at {info.host}:{info.port}/{info.database}: {exc}; {hint}"
+            f"cannot connect to the warehouse at {info.host}:{info.port}/{info.database}{as_whom}: {exc}; {hint}"
         ) from exc
+
+
+_LOGIN_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def add_reader(name: str, settings: Settings | None = None) -> str:
+    """Create a login for a BI tool (a member of ``voc_reader``: the marts only), or give an existing one a new
+    password; return its DSN (shown once: the password is kept nowhere)."""
+    settings = settings or get_settings()
+    owner = connection_info(settings)
+    if not _LOGIN_NAME.fullmatch(name) or name.startswith("pg_") or name in {owner.user, "public", *DUTY_ROLES.values()}:
+        raise WarehouseError(
+            f"{name!r} cannot be a reader login: use lowercase letters, digits and _ (at most 63), "
+            "not the owner's, a duty role's or a reserved name"
+        )
+    password = secrets.token_urlsafe(18)
+    with connect(settings, autocommit=True) as conn:
+        found = conn.execute(
+            "select pg_has_role(oid, 'voc_reader', 'member') and not rolsuper from pg_roles where rolname = %s", (name,)
+        ).fetchone()
+        if found is None:
+            statement = "create role {} login password {} in role voc_reader"
+        elif found[0]:
+            statement = "alter role {} login password {}"
+        else:
+            raise WarehouseError(f"a role {name!r} exists and is not a reader login: choose another name")
+        conn.execute(sql.SQL(statement).format(sql.Identifier(name), sql.Literal(password)))
+    return Connection(owner.host, owner.port, name, password, owner.database).url
 
 
 @contextmanager
@@ -367,4 +477,21 @@ def bootstrap(settings: Settings | None = None) -> None:
         ensure_tables(conn)
         conn.execute(REVIEW_SQL)
         classifier_model.install(conn)
-        conn.execute(ROLES_SQL)
+        database = conn.execute("select current_database()").fetchone()[0]
+        conn.execute(ROLES_SQL.replace("{database}", sql.Identifier(database).as_string(conn)))
+        if is_embedded(settings):
+            _duty_logins(conn, settings or get_settings())
+
+
+def _duty_logins(conn: psycopg.Connection, settings: Settings) -> None:
+    """The embedded warehouse's duty roles log in themselves, with passwords generated once (kept beside the
+    owner's, mode 0600)."""
+    passwords = _duty_passwords(settings)
+    missing = {duty: secrets.token_urlsafe(18) for duty in DUTY_ROLES if duty not in passwords}
+    if missing:
+        path = _duties_file(settings)
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(passwords | missing, indent=2))
+        path.chmod(0o600)
+    for duty, password in (passwords | missing).items():
+        conn.execute(sql.SQL("alter role {} login password {}").format(sql.Identifier(DUTY_ROLES[duty]), sql.Literal(password)))

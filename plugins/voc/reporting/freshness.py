@@ -65,7 +65,7 @@ def read_freshness(settings: Settings) -> Freshness:
     from voc import warehouse
     from voc.channels import REGISTRY
 
-    with warehouse.connect(settings) as conn:
+    with warehouse.connect(settings, duty="transformer") as conn:
         conn.read_only = True
         if conn.execute("select to_regclass('marts.source_freshness')").fetchone()[0] is None:
             raise StaleData("marts.source_freshness does not exist: run `voc dbt build` first")

@@ -216,7 +216,7 @@ def _read_kpis(settings: Settings, month_start: date) -> list[dict]:
 
     from voc import warehouse
 
-    with warehouse.connect(settings) as conn:
+    with warehouse.connect(settings, duty="reader") as conn:
         conn.read_only = True
         with conn.cursor(row_factory=dict_row) as cursor:
             cursor.execute(KPI_QUERY, {"month_start_date": month_start})
@@ -228,7 +228,7 @@ def _read_data_issues(settings: Settings) -> list[dict]:
 
     from voc import warehouse
 
-    with warehouse.connect(settings) as conn:
+    with warehouse.connect(settings, duty="reader") as conn:
         conn.read_only = True
         with conn.cursor(row_factory=dict_row) as cursor:
             cursor.execute(DATA_ISSUES_QUERY)
@@ -241,7 +241,7 @@ def _read_classification(settings: Settings, month_start: date) -> dict:
 
     from voc import warehouse
 
-    with warehouse.connect(settings) as conn:
+    with warehouse.connect(settings, duty="reader") as conn:
         conn.read_only = True
         with conn.cursor(row_factory=dict_row) as cursor:
             cursor.execute(CLASSIFICATION_QUERY, {"month_start_date": month_start})

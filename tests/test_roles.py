@@ -1,0 +1,251 @@
+"""Least privilege that runs the pipeline: each step connects over TCP as the role of its duty, and each role can do
+its step and nothing else. Every check here connects as the role itself (no `has_table_privilege` bookkeeping)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import psycopg
+import pytest
+from psycopg import errors
+
+
+def _try(settings, duty: str, statement: str) -> bool:
+    """Whether the duty's login may run the statement (in a transaction that is rolled back)."""
+    from voc import warehouse
+
+    with warehouse.connect(settings, duty=duty) as conn:
+        try:
+            conn.execute(statement)
+            return True
+        except errors.InsufficientPrivilege:
+            return False
+        finally:
+            conn.rollback()
+
+
+INSERT_CURSOR = "insert into audit.channel_cursors (channel, cursor_value, batch_id) values ('x', 'x', gen_random_uuid())"
+
+# (statement, {duty: allowed})
+MATRIX = [
+    ("select count(*) from raw.phone_calls", {"loader": True, "transformer": True, "reader": False}),
+    ("select count(*) from raw.quarantine", {"loader": True, "transformer": True, "reader": False}),
+    (
+        "insert into raw.phone_calls (record_key, payload, source_ref, batch_id) values ('k', '{}', 'r', gen_random_uuid())",
+        {"loader": True, "transformer": False, "reader": False},
+    ),
+    (INSERT_CURSOR, {"loader": True, "transformer": False, "reader": False}),
+    ("select count(*) from audit.landed_files", {"loader": True, "transformer": False, "reader": False}),
+    ("select count(*) from review.classification_overrides", {"loader": False, "transformer": True, "reader": False}),
+    ("select count(*) from staging.stg_phone__calls", {"loader": False, "transformer": True, "reader": False}),
+    ("select count(*) from intermediate.int_contacts", {"loader": False, "transformer": True, "reader": False}),
+    ("select count(*) from reference.disposition_codes", {"loader": False, "transformer": True, "reader": False}),
+    ("select count(*) from marts.fct_contacts", {"loader": False, "transformer": True, "reader": True}),
+    ("select count(*) from classifier.models", {"loader": False, "transformer": True, "reader": True}),
+    ("create table staging.role_probe (n int)", {"loader": False, "transformer": True, "reader": False}),
+    ("create table marts.role_probe (n int)", {"loader": False, "transformer": True, "reader": False}),
+    ("create table raw.role_probe (n int)", {"loader": True, "transformer": False, "reader": False}),
+    ("create temporary table role_probe (n int)", {"loader": True, "transformer": True, "reader": False}),
+    ("drop table marts.fct_contacts", {"loader": False, "transformer": True, "reader": False}),
+    ("delete from review.classification_overrides", {"loader": False, "transformer": False, "reader": False}),
+]
+
+
+@pytest.mark.parametrize(("statement", "allowed"), MATRIX, ids=[statement[:60] for statement, _ in MATRIX])
+def test_each_duty_can_do_its_step_and_nothing_else(built_warehouse, statement, allowed):
+    found = {duty: _try(built_warehouse, duty, statement) for duty in allowed}
+    assert found == allowed
+
+
+def test_each_duty_connects_as_its_own_role_over_tcp(built_warehouse):
+    from voc import warehouse
+
+    for duty, role in warehouse.DUTY_ROLES.items():
+        with warehouse.connect(built_warehouse, duty=duty) as conn:
+            assert conn.execute("select current_user, inet_server_addr() is not null").fetchone() == (role, True)
+            assert not conn.execute("select rolsuper from pg_roles where rolname = current_user").fetchone()[0]
+
+
+def test_what_dbt_built_belongs_to_the_transformer_and_every_mart_is_granted_to_the_reader(built_warehouse):
+    """dbt ran as voc_transformer (it owns every relation it built), and `+grants` gave the reader each mart."""
+    from voc import warehouse
+
+    with warehouse.connect(built_warehouse) as conn:
+        owners = conn.execute(
+            """
+            select distinct pg_get_userbyid(class.relowner)
+            from pg_class as class
+            inner join pg_namespace as namespace on namespace.oid = class.relnamespace
+            where namespace.nspname in ('reference', 'staging', 'intermediate', 'marts') and class.relkind in ('r', 'v')
+            """
+        ).fetchall()
+        marts = [row[0] for row in conn.execute("select tablename from pg_tables where schemaname = 'marts'")]
+    assert owners == [("voc_transformer",)]
+    assert len(marts) >= 10
+    with warehouse.connect(built_warehouse, duty="reader") as conn:
+        for mart in marts:
+            conn.execute(f"select * from marts.{mart} limit 1")
+
+
+def test_a_login_with_no_duty_cannot_even_connect(built_warehouse):
+    """PUBLIC keeps neither CONNECT nor TEMP on the warehouse's database."""
+    from voc import warehouse
+
+    owner = warehouse.connection_info(built_warehouse)
+    with warehouse.connect(built_warehouse, autocommit=True) as conn:
+        conn.execute("drop role if exists role_probe_nobody")
+        conn.execute("create role role_probe_nobody login password 'probe-password'")
+    try:
+        with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+            psycopg.connect(
+                host=owner.host, port=owner.port, dbname=owner.database, user="role_probe_nobody", password="probe-password"
+            )
+    finally:
+        with warehouse.connect(built_warehouse, autocommit=True) as conn:
+            conn.execute("drop role role_probe_nobody")
+
+
+def test_add_reader_gives_a_bi_tool_a_login_to_the_marts_only(built_warehouse, monkeypatch, capsys):
+    from voc import warehouse
+    from voc.cli import main
+
+    assert main(["warehouse", "add-reader", "bi_probe"]) == 0
+    dsn = capsys.readouterr().out.strip().splitlines()[-1]
+    assert dsn.startswith("postgresql://bi_probe:") and "@127.0.0.1:" in dsn
+    try:
+        with psycopg.connect(dsn) as conn:
+            assert conn.execute("select count(*) > 0 from marts.kpi_channel_monthly").fetchone() == (True,)
+            with pytest.raises(errors.InsufficientPrivilege):
+                conn.execute("select count(*) from raw.email_messages")
+            conn.rollback()
+            with pytest.raises(errors.InsufficientPrivilege):
+                conn.execute("select count(*) from staging.stg_email__messages")
+        # running it again issues a new password: the old DSN stops working
+        again = warehouse.add_reader("bi_probe", built_warehouse)
+        assert again != dsn
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            psycopg.connect(dsn)
+        with psycopg.connect(again) as conn:
+            conn.execute("select 1 from marts.fct_contacts limit 1")
+    finally:
+        with warehouse.connect(built_warehouse, autocommit=True) as conn:
+            conn.execute("drop role bi_probe")
+
+
+@pytest.mark.parametrize("name", ["voc_loader", "voc", "pg_probe", "Robert'); drop table x;--", ""])
+def test_add_reader_refuses_a_name_that_is_not_a_plain_new_login(built_warehouse, name):
+    from voc import warehouse
+
+    with pytest.raises(warehouse.WarehouseError, match="cannot be a reader login"):
+        warehouse.add_reader(name, built_warehouse)
+
+
+def test_add_reader_refuses_an_existing_role_that_is_not_a_reader(built_warehouse):
+    from voc import warehouse
+
+    with warehouse.connect(built_warehouse, autocommit=True) as conn:
+        conn.execute("drop role if exists someone_else")
+        conn.execute("create role someone_else login in role voc_loader")
+    try:
+        with pytest.raises(warehouse.WarehouseError, match="exists and is not a reader login"):
+            warehouse.add_reader("someone_else", built_warehouse)
+    finally:
+        with warehouse.connect(built_warehouse, autocommit=True) as conn:
+            conn.execute("drop role someone_else")
+
+
+def test_landing_runs_as_the_loader_and_a_new_channel_s_table_is_readable_by_dbt(
+    landing_database, warehouse, settings, monkeypatch
+):
+    """With a loader login configured (VOC_LOADER_URL), landing connects as it: a channel added later gets its raw
+    table created by the loader, and the transformer can read it."""
+    from voc.channels import REGISTRY
+    from voc.channels.base import Channel, DropFolder, RawRecord
+    from voc.landing import land_channel
+    from voc.warehouse import Connection
+
+    own, drop = landing_database
+    database = own.warehouse_url.rsplit("/", 1)[1]
+    loader = warehouse.connection_info(settings, "loader")
+    transformer = warehouse.connection_info(settings, "transformer")
+    as_duties = dataclasses.replace(
+        own,
+        duty_urls=(
+            ("loader", Connection(loader.host, loader.port, loader.user, loader.password, database).url),
+            ("transformer", Connection(transformer.host, transformer.port, transformer.user, transformer.password, database).url),
+        ),
+    )
+
+    def read(path, file_ref):
+        yield RawRecord("items", path.stem, {"text": path.read_text()}, f"{file_ref}:1")
+
+    monkeypatch.setitem(
+        REGISTRY, "plugin", Channel("plugin", "Plug-in", {"items": "plugin_items"}, folder=DropFolder("*.txt", read))
+    )
+    (drop / "plugin").mkdir()
+    (drop / "plugin" / "one.txt").write_text("hello\n")
+
+    assert land_channel("plugin", as_duties).inserted == 1
+    with warehouse.connect(as_duties) as conn:
+        assert conn.execute(
+            "select pg_get_userbyid(relowner) from pg_class where oid = 'raw.plugin_items'::regclass"
+        ).fetchone() == ("voc_loader",)
+    with warehouse.connect(as_duties, duty="transformer") as conn:
+        assert conn.execute("select payload ->> 'text' from raw.plugin_items").fetchone() == ("hello\n",)
+
+
+def test_the_report_reads_as_the_reader(built_warehouse, tmp_path):
+    """Withheld from voc_reader alone, one mart's SELECT stops the report: it does not read as the owner."""
+    from datetime import UTC, date, datetime
+
+    from voc import warehouse
+    from voc.reporting.monthly import render_monthly_report
+
+    own = dataclasses.replace(built_warehouse, reports_dir=tmp_path)
+    with warehouse.connect(built_warehouse, autocommit=True) as conn:
+        conn.execute("revoke select on marts.kpi_channel_monthly from voc_reader")
+    try:
+        with pytest.raises(errors.InsufficientPrivilege, match="kpi_channel_monthly"):
+            render_monthly_report(
+                own, month=date(2026, 10, 1), gate={"success": True}, run_id="roles", generated_at=datetime.now(UTC)
+            )
+    finally:
+        with warehouse.connect(built_warehouse, autocommit=True) as conn:
+            conn.execute("grant select on marts.kpi_channel_monthly to voc_reader")
+    assert not list(tmp_path.rglob("*.html"))
+
+
+def test_landing_writes_as_the_loader(built_warehouse, monkeypatch):
+    """Withheld from voc_loader alone, the cursor table's INSERT stops an API channel's landing."""
+    from voc import landing, warehouse
+    from voc.channels import REGISTRY
+    from voc.channels.base import Channel, Page, RawRecord
+
+    def fetch(cursor, settings):
+        return Page(records=[RawRecord("items", "one", {"n": 1}, "api:1")], cursor="after-one")
+
+    monkeypatch.setitem(REGISTRY, "roles_probe", Channel("roles_probe", "Probe", {"items": "phone_calls"}, fetch=fetch))
+    with warehouse.connect(built_warehouse, autocommit=True) as conn:
+        conn.execute("revoke insert on audit.channel_cursors from voc_loader")
+    try:
+        with pytest.raises(errors.InsufficientPrivilege, match="channel_cursors"):
+            landing.land_channel("roles_probe", built_warehouse)
+    finally:
+        with warehouse.connect(built_warehouse, autocommit=True) as conn:
+            conn.execute("grant insert on audit.channel_cursors to voc_loader")
+            conn.execute("delete from raw.phone_calls where record_key = 'one'")
+
+
+def test_a_new_classifier_artefact_keeps_its_readers(built_warehouse):
+    """Installing an artefact replaces the classifier tables; dbt and the report must still read them."""
+    from voc import warehouse
+    from voc.classifier import model as classifier_model
+
+    with warehouse.connect(built_warehouse) as conn:
+        conn.execute("update classifier.models set artefact_sha256 = 'an earlier artefact'")
+        assert classifier_model.install(conn) is True
+        conn.commit()
+    for duty in ("transformer", "reader"):
+        assert _try(
+            built_warehouse, duty, "select count(*) from classifier.models join classifier.weight_vectors using (model_name)"
+        )
