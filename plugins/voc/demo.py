@@ -104,7 +104,7 @@ def run_demo(settings: Settings, *, seed: int = 42, scale: float = 1.0, end: str
     _say(f"[demo] run {run.run_id}")
     _say(f"[demo] report: {report}")
     _say(f"[demo] data docs: {settings.expectations_dir / 'uncommitted' / 'data_docs' / 'local_site' / 'index.html'}")
-    _say(f"[demo] warehouse: `voc warehouse url` (marts schema for BI tools); done in {time.monotonic() - started:.0f}s")
+    _say(f"[demo] BI tools: `voc warehouse add-reader NAME` (a login to the marts); done in {time.monotonic() - started:.0f}s")
     return 0
 
 
