@@ -39,7 +39,7 @@ def record(settings: Settings, contact_id: str, contact_type: str | None, *, by:
         raise OverrideError("say who decides (--by)")
     if not reason.strip():
         raise OverrideError("say why (--reason): the reason is kept as audit evidence")
-    with warehouse.connect(settings) as conn:
+    with warehouse.connect(settings, duty="reviewer") as conn:
         built = conn.execute("select to_regclass('marts.fct_contacts') is not null").fetchone()[0]
         if not built:
             raise OverrideError("the marts are not built yet (run the transform first): there is no contact to override")
@@ -61,7 +61,7 @@ def record(settings: Settings, contact_id: str, contact_type: str | None, *, by:
 
 def history(settings: Settings, contact_id: str | None = None) -> list[Override]:
     """Every decision, oldest first (one contact's when given)."""
-    with warehouse.connect(settings) as conn:
+    with warehouse.connect(settings, duty="reviewer") as conn:
         rows = conn.execute(
             """
             select override_id, contact_id, contact_type, reason, overridden_by, overridden_at

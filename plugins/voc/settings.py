@@ -36,7 +36,7 @@ class Settings:
     timezone: str
     drop_dir: Path | None = None  # None: the channels read the sample
     freshness_tolerance_hours: int = 48
-    # a configured warehouse's login per duty (loader, transformer, reader); a duty without one uses warehouse_url
+    # a configured warehouse's login per duty (loader, transformer, reader, reviewer); a duty without one uses warehouse_url
     duty_urls: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -77,7 +77,7 @@ def get_settings() -> Settings:
         freshness_tolerance_hours=_hours(os.environ.get("VOC_FRESHNESS_TOLERANCE_HOURS", "48")),
         duty_urls=tuple(
             (duty, os.environ[f"VOC_{duty.upper()}_URL"])
-            for duty in ("loader", "transformer", "reader")
+            for duty in ("loader", "transformer", "reader", "reviewer")
             if os.environ.get(f"VOC_{duty.upper()}_URL")
         ),
     )

@@ -8,10 +8,11 @@ tools connect over TCP the way they would to any server. The server is reused ac
 `bootstrap()` creates the schemas and the roles the platform uses (idempotent). Each pipeline step connects with the
 role of its duty (``DUTY_ROLES``): landing as ``voc_loader`` (raw and audit), dbt and the data-quality gate as
 ``voc_transformer`` (reads raw, builds reference to marts), the report as ``voc_reader`` (marts and the classifier's
-identity only). The owner (``voc``) only sets the warehouse up and records people's decisions. In the embedded
-warehouse the duty roles log in with passwords generated once and kept in the connection file; with a configured
-warehouse, ``VOC_LOADER_URL``, ``VOC_TRANSFORMER_URL`` and ``VOC_READER_URL`` name the logins (members of the duty
-roles), and a duty without one connects as the configured owner. ``add_reader`` creates a BI tool's login.
+identity only), ``voc override`` as ``voc_reviewer`` (reads the marts, appends overrides). The owner (``voc``) only
+sets the warehouse up. In the embedded warehouse the duty roles log in with passwords generated once and kept in
+``duties.json`` beside the connection file; with a configured warehouse, ``VOC_<DUTY>_URL`` (``VOC_LOADER_URL``,
+``VOC_TRANSFORMER_URL``, ``VOC_READER_URL``, ``VOC_REVIEWER_URL``) names each duty's login (a member of its role), and
+a duty without one connects as the configured owner. ``add_reader`` creates a BI tool's login.
 """
 
 from __future__ import annotations
@@ -52,7 +53,12 @@ SCHEMAS = {
 }
 
 # The duties of the pipeline's steps and the role each connects as.
-DUTY_ROLES = {"loader": "voc_loader", "transformer": "voc_transformer", "reader": "voc_reader"}
+DUTY_ROLES = {
+    "loader": "voc_loader",
+    "transformer": "voc_transformer",
+    "reader": "voc_reader",
+    "reviewer": "voc_reviewer",
+}
 # Where the transformer builds (it owns every relation there; dbt grants the reader each mart).
 DBT_SCHEMAS = ("reference", "staging", "intermediate", "marts")
 
@@ -62,11 +68,12 @@ begin
     if not exists (select from pg_roles where rolname = 'voc_loader') then create role voc_loader nologin; end if;
     if not exists (select from pg_roles where rolname = 'voc_transformer') then create role voc_transformer nologin; end if;
     if not exists (select from pg_roles where rolname = 'voc_reader') then create role voc_reader nologin; end if;
+    if not exists (select from pg_roles where rolname = 'voc_reviewer') then create role voc_reviewer nologin; end if;
 end
 $$;
 revoke all on database {database} from public;
 revoke all on schema public from public;
-grant connect on database {database} to voc_loader, voc_transformer, voc_reader;
+grant connect on database {database} to voc_loader, voc_transformer, voc_reader, voc_reviewer;
 grant temporary on database {database} to voc_loader, voc_transformer;
 
 grant usage, create on schema raw, audit to voc_loader;
@@ -88,6 +95,11 @@ grant usage on schema classifier, marts to voc_reader;
 grant select on all tables in schema classifier to voc_reader;
 revoke select on all tables in schema raw, audit, review, staging, intermediate, reference from voc_reader;
 alter default privileges in schema marts revoke select on tables from voc_reader;
+
+-- people's decisions: a reviewer reads the marts and appends overrides, and can neither change nor delete one
+grant voc_reader to voc_reviewer;
+grant usage on schema review to voc_reviewer;
+grant select, insert on review.classification_overrides to voc_reviewer;
 
 do $$
 declare
