@@ -69,22 +69,44 @@ def test_broken_mart_row_fails_the_gate_and_no_report_is_written(settings, wareh
             conn.commit()
 
 
-def test_no_secret_or_personal_data_in_xcom_or_task_logs(settings, warehouse, ground_truth):
-    """After the demo runs: the warehouse password and the sample's caller numbers appear in no XCom and no log."""
+def test_no_secret_or_personal_data_in_xcom_logs_data_docs_or_reports(settings, warehouse, ground_truth):
+    """After the demo runs: no password (the owner's or a duty's) and none of the sample's caller numbers or e-mail
+    addresses appear in any XCom, Airflow task log, dbt log or artefact, PostgreSQL log, Data Docs page or report."""
     import csv
     import os
+    import re
     import sqlite3
 
-    password = warehouse.connection_info(settings).password
+    passwords = [warehouse.connection_info(settings, duty).password for duty in (None, *warehouse.DUTY_ROLES)]
     phone_file = sorted((settings.sample_dir / "phone").glob("calls_*.csv"))[0]
     with open(phone_file, encoding="utf-8", errors="replace") as handle:
         callers = [row["caller_number"] for row in csv.DictReader(handle) if row.get("caller_number")][:20]
-    assert password and callers
-    secrets = [password, *callers]
+    mailbox = sorted((settings.sample_dir / "email").glob("*.mbox"))[0].read_text(encoding="utf-8", errors="replace")
+    addresses = sorted(set(re.findall(r"[\w.+-]+@mail\.example", mailbox)))[:20]
+    assert all(passwords) and callers and addresses
+    secrets = [*passwords, *callers, *(caller.replace(" ", "") for caller in callers), *addresses]
     database = os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].removeprefix("sqlite:///")
     with sqlite3.connect(database) as conn:
         xcoms = [str(value) for (value,) in conn.execute("select value from xcom")]
     assert xcoms, "the demo left no XCom to inspect"
-    logs = [path.read_text(errors="replace") for path in (settings.home / "airflow").rglob("*.log")]
-    for text in xcoms + logs:
-        assert not any(secret in text for secret in secrets)
+    places = [
+        settings.home / "airflow",
+        settings.dbt_project_dir / "logs",
+        settings.dbt_project_dir / "target",
+        settings.warehouse_dir,
+        settings.expectations_dir / "uncommitted",
+        settings.reports_dir,
+    ]
+    files = [
+        path
+        for place in places
+        for path in place.rglob("*")
+        if path.is_file()
+        and path.suffix in {".log", ".json", ".html", ".sql", ".txt"}
+        and "pgdata" not in path.parts
+        and path.name not in {"connection.json", "duties.json"}  # the credential files themselves (mode 0600)
+    ]
+    assert any(path.suffix == ".html" for path in files) and any(path.name == "postgres.log" for path in files)
+    for name, text in [("xcom", value) for value in xcoms] + [(str(path), path.read_text(errors="replace")) for path in files]:
+        leaked = [secret for secret in secrets if secret in text]
+        assert not leaked, f"{name} shows {len(leaked)} secret or personal value(s)"
