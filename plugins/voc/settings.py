@@ -26,6 +26,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(os.environ.get("VOC_PROJECT_ROOT", Path(__file__).resolve().parents[2]))
 
 
+# What each pipeline step does to the warehouse; each connects as the role voc_<duty> (voc.warehouse.DUTY_ROLES).
+DUTIES = ("loader", "transformer", "reader", "reviewer")
+
+
 @dataclass(frozen=True)
 class Settings:
     project_root: Path
@@ -36,7 +40,7 @@ class Settings:
     timezone: str
     drop_dir: Path | None = None  # None: the channels read the sample
     freshness_tolerance_hours: int = 48
-    # a configured warehouse's login per duty (loader, transformer, reader, reviewer); a duty without one uses warehouse_url
+    # a configured warehouse's login per duty (VOC_<DUTY>_URL); a duty without one connects with warehouse_url
     duty_urls: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -76,9 +80,7 @@ def get_settings() -> Settings:
         drop_dir=Path(os.environ["VOC_DROP_DIR"]).resolve() if os.environ.get("VOC_DROP_DIR") else None,
         freshness_tolerance_hours=_hours(os.environ.get("VOC_FRESHNESS_TOLERANCE_HOURS", "48")),
         duty_urls=tuple(
-            (duty, os.environ[f"VOC_{duty.upper()}_URL"])
-            for duty in ("loader", "transformer", "reader", "reviewer")
-            if os.environ.get(f"VOC_{duty.upper()}_URL")
+            (duty, os.environ[f"VOC_{duty.upper()}_URL"]) for duty in DUTIES if os.environ.get(f"VOC_{duty.upper()}_URL")
         ),
     )
 

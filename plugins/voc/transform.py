@@ -21,7 +21,7 @@ def dbt_executable() -> str:
 
 
 def dbt_env(settings: Settings | None = None) -> dict[str, str]:
-    """The environment dbt needs: the warehouse's VOC_PG_* variables, the time zone, no anonymous usage stats."""
+    """The environment dbt needs: the transformer's VOC_PG_* variables, the time zone, no anonymous usage stats."""
     settings = settings or get_settings()
     env = warehouse.libpq_env(settings, duty="transformer")
     env |= {

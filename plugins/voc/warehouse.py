@@ -37,7 +37,7 @@ from urllib.parse import quote, unquote, urlsplit
 import psycopg
 from psycopg import sql
 
-from voc.settings import Settings, get_settings
+from voc.settings import DUTIES, Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +53,7 @@ SCHEMAS = {
 }
 
 # The duties of the pipeline's steps and the role each connects as.
-DUTY_ROLES = {
-    "loader": "voc_loader",
-    "transformer": "voc_transformer",
-    "reader": "voc_reader",
-    "reviewer": "voc_reviewer",
-}
+DUTY_ROLES = {duty: f"voc_{duty}" for duty in DUTIES}
 # Where the transformer builds (it owns every relation there; dbt grants the reader each mart).
 DBT_SCHEMAS = ("reference", "staging", "intermediate", "marts")
 
