@@ -23,6 +23,7 @@ def scored_corpus(built_warehouse, tmp_path_factory):
             "build",
             "--select",
             "labelled_messages",
+            "held_out_messages",
             "int_labelled_message_predictions",
             "--vars",
             "{score_labelled_corpus: true}",

@@ -123,3 +123,19 @@ def test_a_broken_row_is_named(tmp_path):
             writer.writerow([message_id, "es", "tweet", "telecom", "hola", label, "negative", "", corpus.split_of(message_id)])
     with pytest.raises(corpus.CorpusError, match=r"bad.csv line 3: contact_type 'complain' is not one of"):
         corpus.load(path)
+
+
+def test_each_file_holds_its_own_splits():
+    """labelled_messages.csv is what training reads (train, dev); held_out_messages.csv the held-out writers (test)."""
+    assert {m.split for m in corpus.load(corpus.CORPUS_PATH)} == {"train", "dev"}
+    assert {m.split for m in corpus.load(corpus.HELD_OUT_PATH)} == {"test"}
+
+
+def test_a_message_id_is_unique_across_the_files(tmp_path):
+    for name in ("a.csv", "b.csv"):
+        with (tmp_path / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(corpus.COLUMNS)
+            writer.writerow(["x-1", "es", "tweet", "telecom", "hola", "praise", "positive", "", corpus.split_of("x-1")])
+    with pytest.raises(corpus.CorpusError, match="b.csv line 2: duplicate message_id x-1"):
+        corpus.load((tmp_path / "a.csv", tmp_path / "b.csv"))

@@ -6,7 +6,6 @@ from an earlier run.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 
 import pytest
@@ -58,8 +57,7 @@ def test_the_figures_stored_with_the_model_are_the_measured_ones(models, held_ou
 
 
 def test_the_artefact_was_trained_on_the_committed_corpus(models):
-    digest = hashlib.sha256(corpus.CORPUS_PATH.read_bytes()).hexdigest()
-    assert {model.info["corpus_sha256"] for model in models.values()} == {digest}
+    assert {model.info["corpus_sha256"] for model in models.values()} == {corpus.digest()}
 
 
 def test_evidence_explains_each_decision(models):

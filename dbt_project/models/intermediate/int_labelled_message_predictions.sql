@@ -3,6 +3,8 @@ with
 labelled_messages as (
 
     select * from {{ ref('labelled_messages') }}
+    union all
+    select * from {{ ref('held_out_messages') }}
 
 ),
 

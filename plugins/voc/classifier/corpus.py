@@ -1,7 +1,8 @@
 """The labelled corpus: customer messages written and labelled by hand, kept apart from the sample generator.
 
-``data/labelled/labelled_messages.csv`` (see ``data/labelled/README.md``) holds one row per message with its
-language, register, type, sentiment and a fixed split. Training reads ``train`` and ``dev`` only; ``test`` is read by
+``data/labelled/labelled_messages.csv`` (the ``train`` and ``dev`` splits) and ``held_out_messages.csv`` (the
+``test`` split: the held-out writers' parts) hold one row per message with its language, register, type, sentiment
+and fixed split (see ``data/labelled/README.md``). Training reads ``train`` and ``dev`` only; ``test`` is read by
 the evaluation alone, to report how the classifier does on text it never saw, written by people whose messages it
 never saw either.
 """
@@ -16,7 +17,9 @@ from pathlib import Path
 
 from voc.settings import PROJECT_ROOT
 
-CORPUS_PATH = PROJECT_ROOT / "data" / "labelled" / "labelled_messages.csv"
+CORPUS_PATH = PROJECT_ROOT / "data" / "labelled" / "labelled_messages.csv"  # train and dev
+HELD_OUT_PATH = CORPUS_PATH.with_name("held_out_messages.csv")  # test
+CORPUS_FILES = (CORPUS_PATH, HELD_OUT_PATH)
 
 TYPES = ("complaint", "praise", "suggestion", "inquiry", "other")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -51,12 +54,27 @@ class Message:
     split: str
 
 
-def load(path: Path = CORPUS_PATH, *, splits: tuple[str, ...] = SPLITS) -> list[Message]:
-    """The corpus rows of the given splits, validated."""
+def load(paths: Path | tuple[Path, ...] = CORPUS_FILES, *, splits: tuple[str, ...] = SPLITS) -> list[Message]:
+    """The corpus rows of the given splits, validated (a message id is unique across the files)."""
+    messages: list[Message] = []
+    seen: set[str] = set()
+    for path in (paths,) if isinstance(paths, Path) else paths:
+        messages += _load_file(path, splits, seen)
+    return messages
+
+
+def digest(paths: tuple[Path, ...] = CORPUS_FILES) -> str:
+    """The corpus' identity, recorded beside the classifier trained on it: SHA-256 over its files' names and bytes."""
+    sha = hashlib.sha256()
+    for path in paths:
+        sha.update(path.name.encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()
+
+
+def _load_file(path: Path, splits: tuple[str, ...], seen: set[str]) -> list[Message]:
     if not path.is_file():
         raise CorpusError(f"labelled corpus not found: {path}")
     messages: list[Message] = []
-    seen: set[str] = set()
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != COLUMNS:

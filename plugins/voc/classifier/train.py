@@ -245,7 +245,7 @@ def _fold(message: Message) -> int:
 
 
 def train(
-    corpus_path: Path = corpus_module.CORPUS_PATH,
+    corpus_paths: tuple[Path, ...] = corpus_module.CORPUS_FILES,
     artefact_dir: Path = ARTEFACT_DIR,
     progress: Callable[[str], None] = print,
     select_only: bool = False,
@@ -256,10 +256,10 @@ def train(
     With ``select_only`` it stops after the choices on dev and by cross-validation: the test split is not read and nothing is written, so a
     change of features or settings can be tried without spending the held-out split. ``chosen_settings`` skips the
     selection for the tasks it names (to reproduce a committed model from the settings it records)."""
-    train_set = corpus_module.load(corpus_path, splits=("train",))
-    dev_set = corpus_module.load(corpus_path, splits=("dev",))
-    corpus_sha = hashlib.sha256(corpus_path.read_bytes()).hexdigest()
-    progress(f"corpus {corpus_path.name}: {len(train_set)} train, {len(dev_set)} dev messages")
+    train_set = corpus_module.load(corpus_paths, splits=("train",))
+    dev_set = corpus_module.load(corpus_paths, splits=("dev",))
+    corpus_sha = corpus_module.digest(corpus_paths)
+    progress(f"labelled corpus: {len(train_set)} train, {len(dev_set)} dev messages")
 
     model_rows: dict[str, dict[str, str]] = {}
     weight_rows: dict[str, list[dict[str, str]]] = {}
@@ -277,7 +277,7 @@ def train(
         threshold = review_threshold(as_linear_model(task, dev_model_rows, dev_version, 0.0), task, dev_set)
 
         if test_set is None:
-            test_set = corpus_module.load(corpus_path, splits=("test",))
+            test_set = corpus_module.load(corpus_paths, splits=("test",))
             progress(f"held-out test split: {len(test_set)} messages")
         fitted, vectoriser = fit(train_set + dev_set, task, chosen)
         rows, version = export(task, fitted, vectoriser, chosen)
