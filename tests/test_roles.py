@@ -4,6 +4,7 @@ its step and nothing else. Every check here connects as the role itself (no `has
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -202,24 +203,33 @@ def test_landing_runs_as_the_loader_and_a_new_channel_s_table_is_readable_by_dbt
         assert conn.execute("select payload ->> 'text' from raw.plugin_items").fetchone() == ("hello\n",)
 
 
+@contextmanager
+def _withheld(settings, privilege: str, relation: str, role: str):
+    """The privilege on the relation revoked from the role alone for the block, then granted back: the step under
+    test fails in the block only if it connects as that role."""
+    from voc import warehouse
+
+    with warehouse.connect(settings, autocommit=True) as conn:
+        conn.execute(f"revoke {privilege} on {relation} from {role}")
+    try:
+        yield
+    finally:
+        with warehouse.connect(settings, autocommit=True) as conn:
+            conn.execute(f"grant {privilege} on {relation} to {role}")
+
+
 def test_the_report_reads_as_the_reader(built_warehouse, tmp_path):
     """Withheld from voc_reader alone, one mart's SELECT stops the report: it does not read as the owner."""
     from datetime import UTC, date, datetime
 
-    from voc import warehouse
     from voc.reporting.monthly import render_monthly_report
 
     own = dataclasses.replace(built_warehouse, reports_dir=tmp_path)
-    with warehouse.connect(built_warehouse, autocommit=True) as conn:
-        conn.execute("revoke select on marts.kpi_channel_monthly from voc_reader")
-    try:
+    with _withheld(built_warehouse, "select", "marts.kpi_channel_monthly", "voc_reader"):
         with pytest.raises(errors.InsufficientPrivilege, match="kpi_channel_monthly"):
             render_monthly_report(
                 own, month=date(2026, 10, 1), gate={"success": True}, run_id="roles", generated_at=datetime.now(UTC)
             )
-    finally:
-        with warehouse.connect(built_warehouse, autocommit=True) as conn:
-            conn.execute("grant select on marts.kpi_channel_monthly to voc_reader")
     assert not list(tmp_path.rglob("*.html"))
 
 
@@ -233,15 +243,11 @@ def test_landing_writes_as_the_loader(built_warehouse, monkeypatch):
         return Page(records=[RawRecord("items", "one", {"n": 1}, "api:1")], cursor="after-one")
 
     monkeypatch.setitem(REGISTRY, "roles_probe", Channel("roles_probe", "Probe", {"items": "phone_calls"}, fetch=fetch))
-    with warehouse.connect(built_warehouse, autocommit=True) as conn:
-        conn.execute("revoke insert on audit.channel_cursors from voc_loader")
-    try:
+    with _withheld(built_warehouse, "insert", "audit.channel_cursors", "voc_loader"):
         with pytest.raises(errors.InsufficientPrivilege, match="channel_cursors"):
             landing.land_channel("roles_probe", built_warehouse)
-    finally:
-        with warehouse.connect(built_warehouse, autocommit=True) as conn:
-            conn.execute("grant insert on audit.channel_cursors to voc_loader")
-            conn.execute("delete from raw.phone_calls where record_key = 'one'")
+    with warehouse.connect(built_warehouse) as conn:  # the page and its cursor are one transaction: nothing landed
+        assert conn.execute("select count(*) from raw.phone_calls where record_key = 'one'").fetchone() == (0,)
 
 
 def test_a_new_classifier_artefact_keeps_its_readers(built_warehouse):
@@ -265,11 +271,6 @@ def test_an_override_is_recorded_as_the_reviewer(built_warehouse):
 
     with warehouse.connect(built_warehouse) as conn:
         contact_id = conn.execute("select contact_id from marts.fct_contacts limit 1").fetchone()[0]
-    with warehouse.connect(built_warehouse, autocommit=True) as conn:
-        conn.execute("revoke insert on review.classification_overrides from voc_reviewer")
-    try:
+    with _withheld(built_warehouse, "insert", "review.classification_overrides", "voc_reviewer"):
         with pytest.raises(errors.InsufficientPrivilege, match="classification_overrides"):
             review.record(built_warehouse, contact_id, "praise", by="probe", reason="roles probe")
-    finally:
-        with warehouse.connect(built_warehouse, autocommit=True) as conn:
-            conn.execute("grant insert on review.classification_overrides to voc_reviewer")
