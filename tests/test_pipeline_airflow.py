@@ -70,21 +70,26 @@ def test_broken_mart_row_fails_the_gate_and_no_report_is_written(settings, wareh
 
 
 def test_no_secret_or_personal_data_in_xcom_logs_data_docs_or_reports(settings, warehouse, ground_truth):
-    """After the demo runs: no password (the owner's or a duty's) and none of the sample's caller numbers or e-mail
-    addresses appear in any XCom, Airflow task log, dbt log or artefact, PostgreSQL log, Data Docs page or report."""
+    """After the demo runs: no password (the owner's or a duty's), not the pseudonymisation secret or its key pads,
+    and none of the sample's caller numbers or e-mail addresses appear in any XCom, Airflow task log, dbt log or
+    artefact, PostgreSQL log, Data Docs page or report."""
     import csv
     import os
     import re
     import sqlite3
+
+    from voc import privacy
 
     passwords = [warehouse.connection_info(settings, duty).password for duty in (None, *warehouse.DUTY_ROLES)]
     phone_file = sorted((settings.sample_dir / "phone").glob("calls_*.csv"))[0]
     with open(phone_file, encoding="utf-8", errors="replace") as handle:
         callers = [row["caller_number"] for row in csv.DictReader(handle) if row.get("caller_number")][:20]
     mailbox = sorted((settings.sample_dir / "email").glob("*.mbox"))[0].read_text(encoding="utf-8", errors="replace")
-    addresses = sorted(set(re.findall(r"[\w.+-]+@mail\.example", mailbox)))[:20]
+    addresses = sorted(set(re.findall(r"[\w.+-]+@example\.(?:com|org)", mailbox)))[:20]
     assert all(passwords) and callers and addresses
-    secrets = [*passwords, *callers, *(caller.replace(" ", "") for caller in callers), *addresses]
+    secret = privacy.pseudonym_secret(settings)
+    secrets = [*passwords, secret.decode(), *privacy.key_pads(secret)]
+    secrets += [*callers, *(caller.replace(" ", "") for caller in callers), *addresses]
     database = os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].removeprefix("sqlite:///")
     with sqlite3.connect(database) as conn:
         xcoms = [str(value) for (value,) in conn.execute("select value from xcom")]
@@ -105,6 +110,7 @@ def test_no_secret_or_personal_data_in_xcom_logs_data_docs_or_reports(settings, 
         and path.suffix in {".log", ".json", ".html", ".sql", ".txt"}
         and "pgdata" not in path.parts
         and path.name not in {"connection.json", "duties.json"}  # the credential files themselves (mode 0600)
+        and "secrets" not in path.parts
     ]
     assert any(path.suffix == ".html" for path in files) and any(path.name == "postgres.log" for path in files)
     for name, text in [("xcom", value) for value in xcoms] + [(str(path), path.read_text(errors="replace")) for path in files]:

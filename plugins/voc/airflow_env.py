@@ -40,7 +40,8 @@ def configure(settings: Settings | None = None) -> dict[str, str]:
     settings = settings or get_settings()
     env = airflow_env(settings)
     try:
-        env |= dbt_env(settings)
+        # without a pseudonymisation secret dbt's first statement says what to set (macro check_pseudonym_key)
+        env |= dbt_env(settings, without_secret=True)
     except warehouse.WarehouseError:
         pass  # not initialised yet: `voc setup` starts it
     for key, value in env.items():

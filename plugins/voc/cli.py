@@ -2,6 +2,7 @@
 
 voc warehouse start|stop|status|url|env   the embedded PostgreSQL (or the configured one)
 voc warehouse add-reader NAME             a login for a BI tool (reads the marts only); prints its DSN
+voc warehouse add-reviewer NAME           a login for quality staff (marts, customers' texts, overrides)
 voc sample [--seed N] [--end ISO] [--scale X]   write the sample drop folder and its ground truth
 voc land [CHANNEL ...] [--from-start]     land channels into raw (all by default)
 voc dbt ARGS...                           run dbt with the warehouse's profile
@@ -48,12 +49,14 @@ def cmd_warehouse(args: argparse.Namespace) -> int:
     elif args.action == "env":
         for key, value in warehouse.libpq_env(settings).items():
             print(f"export {key}={shlex.quote(value)}")
-    elif args.action == "add-reader":
+    elif args.action in ("add-reader", "add-reviewer"):
+        duty = args.action.removeprefix("add-")
         if not args.name:
-            raise SystemExit("voc warehouse add-reader: give the login's name, e.g. `voc warehouse add-reader powerbi`")
+            raise SystemExit(f"voc warehouse {args.action}: give the login's name, e.g. `voc warehouse {args.action} powerbi`")
         warehouse.ensure_running(settings)
-        dsn = warehouse.add_reader(args.name, settings)
-        _say(f"login {args.name} reads the marts (role voc_reader); its DSN, shown once:")
+        dsn = warehouse.add_login(args.name, settings, duty)
+        reads = "the marts" if duty == "reader" else "the marts and customers' texts (schema restricted)"
+        _say(f"login {args.name} reads {reads} (role voc_{duty}); its DSN, shown once:")
         print(dsn)
     return 0
 
@@ -211,7 +214,7 @@ def cmd_override(args: argparse.Namespace) -> int:
             )
         return 0
     if not args.contact_id:
-        print("voc override: name the contact (e.g. email:<message-id>; see marts.classification_review)", file=sys.stderr)
+        print("voc override: name the contact (e.g. email:<message-id>; see restricted.classification_review)", file=sys.stderr)
         return 2
     if args.revert == bool(args.contact_type):
         print("voc override: give a TYPE, or --revert to hand the contact back to the automatic rules", file=sys.stderr)
@@ -270,10 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser(
-        "warehouse", help="the warehouse: start, stop, status, url (DSN), env (shell exports), add-reader NAME (a BI login)"
+        "warehouse",
+        help="the warehouse: start, stop, status, url (DSN), env (shell exports), add-reader NAME (a BI login), "
+        "add-reviewer NAME (quality staff)",
     )
-    p.add_argument("action", choices=["start", "stop", "status", "url", "env", "add-reader"])
-    p.add_argument("name", nargs="?", help="add-reader: the new login's name (lowercase letters, digits, _)")
+    p.add_argument("action", choices=["start", "stop", "status", "url", "env", "add-reader", "add-reviewer"])
+    p.add_argument("name", nargs="?", help="add-reader/add-reviewer: the login's name (lowercase letters, digits, _)")
     p.set_defaults(func=cmd_warehouse)
 
     p = sub.add_parser("sample", help="write the seeded sample drop folder and its ground truth")
@@ -319,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("override", help="record a reviewer's decision on a contact's type (wins over codes and the classifier)")
-    p.add_argument("contact_id", nargs="?", help="the contact, e.g. email:<message-id> (see marts.classification_review)")
+    p.add_argument("contact_id", nargs="?", help="the contact, e.g. email:<message-id> (see restricted.classification_review)")
     p.add_argument("contact_type", nargs="?", choices=["complaint", "praise", "suggestion", "inquiry", "other"])
     p.add_argument("--by", help="who decides (name or role)")
     p.add_argument("--reason", help="why (kept as audit evidence)")

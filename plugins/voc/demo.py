@@ -139,8 +139,8 @@ def _print_figures(settings: Settings, month: date, truth: dict) -> None:
             f"classifier {agreement['model_version']}: agrees with the sample's intended type on "
             f"{agreement['agreement']:.1%} of {agreement['texts']:,} texts"
         )
-    with warehouse.connect(settings) as conn:
+    with warehouse.connect(settings, duty="reviewer") as conn:
         (awaiting,) = conn.execute(
-            "select count(*) from marts.classification_review where month_start_date = %s", (month,)
+            "select count(*) from restricted.classification_review where month_start_date = %s", (month,)
         ).fetchone()
-    _say(f"{awaiting} low-confidence classifications of {month:%B %Y} await review in marts.classification_review")
+    _say(f"{awaiting} low-confidence classifications of {month:%B %Y} await review in restricted.classification_review")

@@ -10,6 +10,9 @@
 | `VOC_REPORTS_DIR` | `$VOC_HOME/reports` | where published reports land |
 | `VOC_TIMEZONE` | `Europe/Madrid` | the organisation's time zone: periods are cut in it |
 | `VOC_FRESHNESS_TOLERANCE_HOURS` | `48` | the longest a channel may be silent before a month's end and still be published |
+| `VOC_PSEUDONYM_SECRET` | (embedded: generated) | the secret customer pseudonyms are keyed with (HMAC-SHA-256); see `voc.privacy` |
+| `VOC_PSEUDONYM_SECRET_FILE` | | a file holding it instead (a Docker/Kubernetes secret) |
+| `VOC_PHONE_COUNTRY_CODE` | `34` | the country code of national phone numbers (no `+` or `00`), for their pseudonyms |
 | `VOC_OFFSETLESS_TIMESTAMPS` | `reject` | a source timestamp without UTC offset: `reject` (null + data issue) or `organisation_time_zone` (read in `VOC_TIMEZONE`, still flagged); read by dbt |
 
 Without `VOC_DROP_DIR` the channels read the sample, which is what the demo and the tests do. In production set it
@@ -20,7 +23,8 @@ write itself.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(os.environ.get("VOC_PROJECT_ROOT", Path(__file__).resolve().parents[2]))
@@ -42,6 +46,9 @@ class Settings:
     freshness_tolerance_hours: int = 48
     # a configured warehouse's login per duty (VOC_<DUTY>_URL); a duty without one connects with warehouse_url
     duty_urls: tuple[tuple[str, str], ...] = ()
+    pseudonym_secret: str | None = field(default=None, repr=False)  # voc.privacy reads it; never printed
+    pseudonym_secret_file: str | None = None
+    phone_country_code: str = "34"
 
     @property
     def drop_folder(self) -> Path:
@@ -82,6 +89,9 @@ def get_settings() -> Settings:
         duty_urls=tuple(
             (duty, os.environ[f"VOC_{duty.upper()}_URL"]) for duty in DUTIES if os.environ.get(f"VOC_{duty.upper()}_URL")
         ),
+        pseudonym_secret=os.environ.get("VOC_PSEUDONYM_SECRET") or None,
+        pseudonym_secret_file=os.environ.get("VOC_PSEUDONYM_SECRET_FILE") or None,
+        phone_country_code=_country_code(os.environ.get("VOC_PHONE_COUNTRY_CODE", "34")),
     )
 
 
@@ -93,3 +103,10 @@ def _hours(value: str) -> int:
     if hours < 0:
         raise ValueError(f"VOC_FRESHNESS_TOLERANCE_HOURS must not be negative ({hours})")
     return hours
+
+
+def _country_code(value: str) -> str:
+    code = value.strip().lstrip("+")
+    if not re.fullmatch(r"[1-9][0-9]{0,2}", code):
+        raise ValueError(f"VOC_PHONE_COUNTRY_CODE must be a country calling code such as 34 or 44, not {value!r}")
+    return code

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from voc import warehouse
+from voc import privacy, warehouse
 from voc.settings import Settings, get_settings
 
 
@@ -20,11 +20,19 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def dbt_env(settings: Settings | None = None) -> dict[str, str]:
-    """The environment dbt needs: the transformer's VOC_PG_* variables, the time zone, no anonymous usage stats."""
+def dbt_env(settings: Settings | None = None, *, without_secret: bool = False) -> dict[str, str]:
+    """The environment dbt needs: the transformer's VOC_PG_* variables, the pseudonymisation key pads as session
+    settings (PGOPTIONS, dbt's process only: see voc.privacy), the time zone, no anonymous usage stats.
+    ``without_secret``: leave the pads out when there is no secret (dbt's first statement then says what to set)."""
     settings = settings or get_settings()
     env = warehouse.libpq_env(settings, duty="transformer")
+    try:
+        env["PGOPTIONS"] = privacy.session_options(settings)
+    except privacy.PrivacyError:
+        if not without_secret:
+            raise
     env |= {
+        "VOC_PHONE_COUNTRY_CODE": settings.phone_country_code,
         "VOC_TIMEZONE": settings.timezone,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_PROFILES_DIR": str(settings.dbt_project_dir),

@@ -12,7 +12,8 @@ identity only), ``voc override`` as ``voc_reviewer`` (reads the marts, appends o
 sets the warehouse up. In the embedded warehouse the duty roles log in with passwords generated once and kept in
 ``duties.json`` beside the connection file; with a configured warehouse, ``VOC_<DUTY>_URL`` (``VOC_LOADER_URL``,
 ``VOC_TRANSFORMER_URL``, ``VOC_READER_URL``, ``VOC_REVIEWER_URL``) names each duty's login (a member of its role), and
-a duty without one connects as the configured owner. ``add_reader`` creates a BI tool's login.
+a duty without one connects as the configured owner. ``add_login`` creates a BI tool's login (reader) or a quality
+staff member's (reviewer: also reads schema ``restricted``, customers' own words).
 """
 
 from __future__ import annotations
@@ -49,13 +50,14 @@ SCHEMAS = {
     "reference": "dbt seeds: disposition codes, channels and SLAs",
     "staging": "dbt staging models: one per channel entity",
     "intermediate": "dbt intermediate models: interactions, contacts, responses, classification",
-    "marts": "facts, dimensions and KPI marts read by reports and BI tools",
+    "marts": "facts, dimensions and KPI marts read by reports and BI tools (no personal data: customers by pseudonym)",
+    "restricted": "customers' own words (contact and message texts) for quality staff (voc_reviewer), not BI tools",
 }
 
 # The duties of the pipeline's steps and the role each connects as.
 DUTY_ROLES = {duty: f"voc_{duty}" for duty in DUTIES}
 # Where the transformer builds (it owns every relation there; dbt grants the reader each mart).
-DBT_SCHEMAS = ("reference", "staging", "intermediate", "marts")
+DBT_SCHEMAS = ("reference", "staging", "intermediate", "marts", "restricted")
 
 ROLES_SQL = """
 do $$
@@ -80,7 +82,7 @@ grant usage on schema raw to voc_transformer;
 grant select on all tables in schema raw to voc_transformer;
 alter default privileges in schema raw grant select on tables to voc_transformer;
 alter default privileges for role voc_loader in schema raw grant select on tables to voc_transformer;
-grant usage, create on schema reference, staging, intermediate, marts to voc_transformer;
+grant usage, create on schema reference, staging, intermediate, marts, restricted to voc_transformer;
 grant usage on schema review, classifier to voc_transformer;
 grant select on all tables in schema review, classifier to voc_transformer;
 -- a new classifier artefact replaces the classifier tables (voc.classifier.model.install): they keep their readers
@@ -88,12 +90,14 @@ alter default privileges in schema classifier grant select on tables to voc_tran
 
 grant usage on schema classifier, marts to voc_reader;
 grant select on all tables in schema classifier to voc_reader;
-revoke select on all tables in schema raw, audit, review, staging, intermediate, reference from voc_reader;
+revoke select on all tables in schema raw, audit, review, staging, intermediate, reference, restricted from voc_reader;
+-- customers' words left the marts for schema restricted: a warehouse built before keeps no copy BI tools can read
+drop table if exists marts.classification_review;
 alter default privileges in schema marts revoke select on tables from voc_reader;
 
 -- people's decisions: a reviewer reads the marts and appends overrides, and can neither change nor delete one
 grant voc_reader to voc_reviewer;
-grant usage on schema review to voc_reviewer;
+grant usage on schema review, restricted to voc_reviewer;
 grant select, insert on review.classification_overrides to voc_reviewer;
 
 do $$
@@ -105,7 +109,7 @@ begin
         select namespace.nspname, class.relname, class.relkind
         from pg_class as class
         inner join pg_namespace as namespace on namespace.oid = class.relnamespace
-        where namespace.nspname in ('reference', 'staging', 'intermediate', 'marts')
+        where namespace.nspname in ('reference', 'staging', 'intermediate', 'marts', 'restricted')
             and class.relkind in ('r', 'p', 'v', 'm')
             and pg_get_userbyid(class.relowner) <> 'voc_transformer'
     loop
@@ -284,29 +288,43 @@ def connect(settings: Settings | None = None, duty: str | None = None, **kwargs)
 _LOGIN_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
-def add_reader(name: str, settings: Settings | None = None) -> str:
-    """Create a login for a BI tool (a member of ``voc_reader``: the marts only), or give an existing one a new
+# People's logins: a BI tool reads the marts (voc_reader); quality staff also read customers' words (voc_reviewer).
+LOGIN_DUTIES = ("reader", "reviewer")
+
+
+def add_login(name: str, settings: Settings | None = None, duty: str = "reader") -> str:
+    """Create a person's or a BI tool's login in a duty's role (``LOGIN_DUTIES``), or give an existing one a new
     password; return its DSN (shown once: the password is kept nowhere)."""
     settings = settings or get_settings()
+    if duty not in LOGIN_DUTIES:
+        raise WarehouseError(f"a login is a reader or a reviewer, not a {duty}")
+    role = DUTY_ROLES[duty]
     owner = connection_info(settings)
     if not _LOGIN_NAME.fullmatch(name) or name.startswith("pg_") or name in {owner.user, "public", *DUTY_ROLES.values()}:
         raise WarehouseError(
-            f"{name!r} cannot be a reader login: use lowercase letters, digits and _ (at most 63), "
+            f"{name!r} cannot be a {duty} login: use lowercase letters, digits and _ (at most 63), "
             "not the owner's, a duty role's or a reserved name"
         )
     password = secrets.token_urlsafe(18)
     with connect(settings, autocommit=True) as conn:
         found = conn.execute(
-            "select pg_has_role(oid, 'voc_reader', 'member') and not rolsuper from pg_roles where rolname = %s", (name,)
+            "select pg_has_role(oid, %s, 'member') and not rolsuper, pg_has_role(oid, 'voc_reviewer', 'member') "
+            "from pg_roles where rolname = %s",
+            (role, name),
         ).fetchone()
         if found is None:
-            statement = "create role {} login password {} in role voc_reader"
-        elif found[0]:
-            statement = "alter role {} login password {}"
+            statement = sql.SQL("create role {} login password {} in role {}")
+        elif found[0] and (duty == "reviewer" or not found[1]):
+            statement = sql.SQL("alter role {} login password {}")
         else:
-            raise WarehouseError(f"a role {name!r} exists and is not a reader login: choose another name")
-        conn.execute(sql.SQL(statement).format(sql.Identifier(name), sql.Literal(password)))
+            raise WarehouseError(f"a role {name!r} exists and is not a {duty} login: choose another name")
+        conn.execute(statement.format(sql.Identifier(name), sql.Literal(password), sql.Identifier(role)))
     return Connection(owner.host, owner.port, name, password, owner.database).url
+
+
+def add_reader(name: str, settings: Settings | None = None) -> str:
+    """A BI tool's login: the marts only (see ``add_login``)."""
+    return add_login(name, settings, "reader")
 
 
 @contextmanager
@@ -480,7 +498,7 @@ def bootstrap(settings: Settings | None = None) -> None:
         conn.execute("select pg_advisory_xact_lock(hashtext('voc.bootstrap'))")
         for schema, comment in SCHEMAS.items():
             conn.execute(f"create schema if not exists {schema}")
-            conn.execute(f"comment on schema {schema} is '{comment}'")
+            conn.execute(sql.SQL("comment on schema {} is {}").format(sql.Identifier(schema), sql.Literal(comment)))
         ensure_tables(conn)
         conn.execute(REVIEW_SQL)
         classifier_model.install(conn)

@@ -64,10 +64,11 @@ def test_every_contact_with_text_carries_the_models_decision_and_its_evidence(bu
     with warehouse.connect(built_warehouse) as conn:
         rows = conn.execute(
             """
-            select contact_id, contact_text, contact_type, classified_by, model_contact_type, model_probability,
-                   model_evidence, classifier_version, is_low_confidence
-            from marts.fct_contacts
-            where trim(coalesce(contact_text, '')) <> ''
+            select contacts.contact_id, texts.contact_text, contacts.contact_type, contacts.classified_by,
+                   contacts.model_contact_type, contacts.model_probability, contacts.model_evidence,
+                   contacts.classifier_version, contacts.is_low_confidence
+            from marts.fct_contacts as contacts
+            inner join restricted.contact_texts as texts on contacts.contact_id = texts.contact_id
             """
         ).fetchall()
     assert len(rows) > 1000
@@ -82,7 +83,7 @@ def test_every_contact_with_text_carries_the_models_decision_and_its_evidence(bu
         else:
             assert not is_low, contact_id
     with warehouse.connect(built_warehouse) as conn:
-        listed = conn.execute("select count(*) from marts.classification_review").fetchone()[0]
+        listed = conn.execute("select count(*) from restricted.classification_review").fetchone()[0]
     assert listed == low
 
 
@@ -91,8 +92,10 @@ def test_every_inbound_message_with_text_has_a_sentiment(built_warehouse, wareho
     with warehouse.connect(built_warehouse) as conn:
         rows = conn.execute(
             """
-            select interaction_id, direction, interaction_text, sentiment, sentiment_evidence
-            from marts.fct_interactions
+            select interactions.interaction_id, interactions.direction, texts.interaction_text,
+                   interactions.sentiment, interactions.sentiment_evidence
+            from marts.fct_interactions as interactions
+            left join restricted.interaction_texts as texts on interactions.interaction_id = texts.interaction_id
             """
         ).fetchall()
     inbound = [row for row in rows if row[1] == "inbound" and (row[2] or "").strip()]

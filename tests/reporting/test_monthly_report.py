@@ -147,7 +147,7 @@ def test_report_states_the_classifier_its_measured_f1_and_the_review_count(repor
         assert f"{float(model.info[column]):.2f}" in html, column
     with warehouse.connect(report_settings) as conn:
         (awaiting,) = conn.execute(
-            "select count(*) from marts.classification_review where month_start_date = %s", (month,)
+            "select count(*) from restricted.classification_review where month_start_date = %s", (month,)
         ).fetchone()
     assert re.search(rf'data-metric="low_confidence" data-value="{awaiting}"', html)
 

@@ -65,7 +65,7 @@ final as (
         contacts.contact_key,
         contacts.source_record_key,
         contacts.conversation_id,
-        contacts.customer_ref,
+        contacts.customer_key,
         contacts.received_at,
         contacts.contact_text,
         contacts.disposition_code,

@@ -65,7 +65,7 @@ call_interactions as (
         calls.call_id as conversation_id,
         'inbound' as direction,
         calls.started_at as occurred_at,
-        calls.caller_number as author_ref,
+        {{ pseudonym('phone', 'calls.caller_number') }} as author_key,
         cast(null as text) as interaction_text,
         calls.disposition_code,
         calls.language
@@ -84,7 +84,7 @@ email_interactions as (
         email_messages.thread_id as conversation_id,
         case when email_messages.is_outbound then 'outbound' else 'inbound' end as direction,
         email_messages.sent_at as occurred_at,
-        email_messages.from_address as author_ref,
+        {{ pseudonym('email', 'email_messages.from_address') }} as author_key,
         concat_ws(' ', email_messages.subject, email_messages.body) as interaction_text,
         email_messages.disposition_code,
         email_messages.language
@@ -108,7 +108,7 @@ chat_interactions as (
             else 'system'
         end as direction,
         chat_messages.sent_at as occurred_at,
-        chat_messages.author_id as author_ref,
+        {{ pseudonym('chat', 'chat_messages.author_id') }} as author_key,
         chat_messages.message_text as interaction_text,
         cast(null as text) as disposition_code,
         chat_sessions.language
@@ -129,7 +129,7 @@ tweet_interactions as (
         tweets.conversation_id,
         case when tweets.is_outbound then 'outbound' else 'inbound' end as direction,
         tweets.created_at as occurred_at,
-        tweets.author_id as author_ref,
+        {{ pseudonym('twitter', 'tweets.author_id') }} as author_key,
         tweets.tweet_text as interaction_text,
         cast(null as text) as disposition_code,
         tweets.language
@@ -148,7 +148,7 @@ facebook_post_interactions as (
         facebook_posts.post_id as conversation_id,
         case when facebook_posts.is_outbound then 'outbound' else 'inbound' end as direction,
         facebook_posts.created_at as occurred_at,
-        facebook_posts.from_id as author_ref,
+        {{ pseudonym('facebook', 'facebook_posts.from_id') }} as author_key,
         facebook_posts.post_text as interaction_text,
         cast(null as text) as disposition_code,
         cast(null as text) as language
@@ -168,7 +168,7 @@ facebook_comment_interactions as (
         coalesce(facebook_comments.parent_comment_id, facebook_comments.comment_id) as conversation_id,
         case when facebook_comments.is_outbound then 'outbound' else 'inbound' end as direction,
         facebook_comments.created_at as occurred_at,
-        facebook_comments.from_id as author_ref,
+        {{ pseudonym('facebook', 'facebook_comments.from_id') }} as author_key,
         facebook_comments.comment_text as interaction_text,
         cast(null as text) as disposition_code,
         cast(null as text) as language
@@ -187,7 +187,7 @@ web_interactions as (
         web_mentions.mention_id as conversation_id,
         'inbound' as direction,
         web_mentions.published_at as occurred_at,
-        web_mentions.author as author_ref,
+        {{ pseudonym('web', 'web_mentions.author') }} as author_key,
         concat_ws(' ', web_mentions.title, web_mentions.summary) as interaction_text,
         cast(null as text) as disposition_code,
         web_mentions.language
@@ -206,7 +206,7 @@ survey_interactions as (
         survey_responses.response_id as conversation_id,
         'inbound' as direction,
         survey_responses.submitted_at as occurred_at,
-        cast(null as text) as author_ref,
+        cast(null as text) as author_key,
         survey_responses.comment as interaction_text,
         cast(null as text) as disposition_code,
         survey_responses.language
@@ -246,7 +246,7 @@ final as (
         conversation_id,
         direction,
         occurred_at,
-        author_ref,
+        author_key,
         interaction_text,
         disposition_code,
         language

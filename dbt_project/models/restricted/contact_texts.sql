@@ -6,24 +6,30 @@ contacts as (
 
 ),
 
+texts as (
+
+    select * from {{ ref('int_contacts') }}
+
+),
+
 final as (
 
     select
         contacts.contact_id,
         contacts.channel,
+        contacts.customer_key,
         contacts.received_at,
         contacts.received_date,
         contacts.month_start_date,
         contacts.language,
-        contacts.contact_text,
         contacts.contact_type,
-        contacts.model_probability,
-        contacts.model_runner_up,
-        contacts.model_evidence,
-        contacts.classifier_version
+        contacts.is_complaint,
+        texts.contact_text
 
     from contacts
-    where contacts.is_low_confidence
+    inner join texts
+        on contacts.contact_id = texts.contact_id
+    where trim(coalesce(texts.contact_text, '')) <> ''
 
 )
 
