@@ -92,6 +92,7 @@ def landing_database(warehouse, settings, ground_truth, tmp_path, request):
         sample_dir=drop,
         reports_dir=tmp_path,
         timezone=settings.timezone,
+        pseudonym_secret="landing-test-secret",  # a configured warehouse must be given one
     )
     warehouse.bootstrap(own)
     return own, drop

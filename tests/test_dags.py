@@ -21,7 +21,7 @@ def test_dags_import_without_errors(dagbag):
 
 
 def test_expected_dags_exist(dagbag):
-    expected = {f"ingest_{name}" for name in REGISTRY} | {"transform_dbt", "publish_monthly_report"}
+    expected = {f"ingest_{name}" for name in REGISTRY} | {"transform_dbt", "publish_monthly_report", "housekeeping"}
     assert expected <= set(dagbag.dag_ids)
 
 

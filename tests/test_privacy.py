@@ -47,7 +47,9 @@ def test_the_warehouse_pseudonymises_as_rfc_2104_hmac_sha_256_of_the_normalised_
     columns = ", ".join(
         f"{{{{ pseudonym('{kind}', \"'{value}'\") }}}} as c{number}" for number, (kind, value, _) in enumerate(CASES)
     )
-    out = run_dbt(["show", "--inline", f"select {columns}", "--output", "json", "--log-format", "json"], built_warehouse, quiet=True)
+    out = run_dbt(
+        ["show", "--inline", f"select {columns}", "--output", "json", "--log-format", "json"], built_warehouse, quiet=True
+    )
     shown = next(json.loads(line)["data"]["preview"] for line in out.splitlines() if '"ShowNode"' in line)
     (row,) = json.loads(shown)
     for number, (kind, value, normal) in enumerate(CASES):
@@ -194,9 +196,7 @@ def test_customers_words_are_for_quality_staff_and_their_names_stay_there(built_
         messages = conn.execute("select count(*) from restricted.interaction_texts").fetchone()[0]
         columns = {
             name
-            for (name,) in conn.execute(
-                "select column_name from information_schema.columns where table_schema = 'restricted'"
-            )
+            for (name,) in conn.execute("select column_name from information_schema.columns where table_schema = 'restricted'")
         }
     assert texts > 1000 and messages > texts
     assert not columns & {"customer_ref", "author_ref", "caller_number", "from_address", "author"}
@@ -267,7 +267,5 @@ def test_a_long_secret_is_hashed_first_as_rfc_2104_says():
     inner, outer = privacy.key_pads(secret)
     key = hashlib.sha256(secret).digest().ljust(64, b"\0")
     message = b"email:a@b.c"
-    by_pads = hashlib.sha256(
-        bytes.fromhex(outer) + hashlib.sha256(bytes.fromhex(inner) + message).digest()
-    ).hexdigest()
+    by_pads = hashlib.sha256(bytes.fromhex(outer) + hashlib.sha256(bytes.fromhex(inner) + message).digest()).hexdigest()
     assert by_pads == hmac.new(key, message, hashlib.sha256).hexdigest() == _hmac(secret, "email:a@b.c")

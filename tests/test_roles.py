@@ -31,22 +31,34 @@ INSERT_OVERRIDE = (
     "insert into review.classification_overrides (contact_id, contact_type, reason, overridden_by) "
     "values ('x', 'complaint', 'probe', 'probe')"
 )
-DUTIES = ("loader", "transformer", "reader", "reviewer")
+INSERT_ERASURE = (
+    "insert into audit.erasures (erasure_id, key_id, pseudonyms, raw_rows_deleted, raw_rows_rewritten, "
+    "quarantine_deleted, overrides_deleted, files_naming_person) values (gen_random_uuid(), 'k', '{}', '{}', '{}', 0, 0, 0)"
+)
+DUTIES = ("loader", "transformer", "reader", "reviewer", "eraser")
 
 # statement, then the duties (of DUTIES) that may run it
 MATRIX = [
-    ("select count(*) from raw.phone_calls", "loader transformer"),
-    ("select count(*) from raw.quarantine", "loader transformer"),
+    ("select count(*) from raw.phone_calls", "loader transformer eraser"),
+    ("select count(*) from raw.quarantine", "loader transformer eraser"),
+    ("update raw.phone_calls set payload = payload where record_key = 'x'", "loader eraser"),
+    ("delete from raw.phone_calls where record_key = 'x'", "loader eraser"),
+    ("delete from raw.quarantine where quarantine_id = -1", "loader eraser"),
     (
         "insert into raw.phone_calls (record_key, payload, source_ref, batch_id) values ('k', '{}', 'r', gen_random_uuid())",
         "loader",
     ),
     (INSERT_CURSOR, "loader"),
     ("select count(*) from audit.landed_files", "loader"),
-    ("select count(*) from review.classification_overrides", "transformer reviewer"),
+    ("select count(*) from review.classification_overrides", "transformer reviewer eraser"),
     (INSERT_OVERRIDE, "reviewer"),
     ("update review.classification_overrides set reason = 'changed'", ""),
-    ("delete from review.classification_overrides", ""),
+    # overrides are append-only for people; an erasure removes the erased contacts' ones
+    ("delete from review.classification_overrides", "eraser"),
+    (INSERT_ERASURE, "eraser"),
+    ("select count(*) from audit.erasures", "eraser"),
+    ("update audit.erasures set request_ref = 'changed'", ""),
+    ("delete from audit.erasures", ""),
     ("select count(*) from staging.stg_phone__calls", "transformer"),
     ("select count(*) from intermediate.int_contacts", "transformer"),
     ("select count(*) from reference.disposition_codes", "transformer"),

@@ -10,6 +10,9 @@ voc report --month YYYY-MM                the quality gate, then that month's re
 voc train                                 fit the classifier on the labelled corpus, write its artefact
 voc eval [--split test] [--markdown] [--by-writer]   the classifier's figures on the labelled corpus
 voc override CONTACT_ID TYPE --by --reason  a reviewer's decision on a contact's type (--revert to undo)
+voc erase KIND:VALUE ... [--dry-run]      remove a person from the warehouse, log it by pseudonym, rebuild dbt
+voc erase KIND:VALUE ... --queue --request REF   the same, by the housekeeping DAG
+voc retention [--dry-run]                 remove raw and quarantined records past their retention period
 voc setup                                 warehouse, Airflow metadata database, dbt manifest
 voc airflow-env                           exports for the airflow CLI (eval "$(voc airflow-env)")
 voc demo                                  the whole pipeline through Airflow on the sample data
@@ -233,6 +236,66 @@ def cmd_override(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_erase(args: argparse.Namespace) -> int:
+    from voc import erasure, transform, warehouse
+
+    settings = get_settings()
+    warehouse.ensure_running(settings)
+    if args.history:
+        for entry in erasure.history(settings):
+            deleted = sum(entry["raw_rows_deleted"].values())
+            _say(
+                f"{entry['requested_at']:%Y-%m-%d %H:%M} {entry['erasure_id']} ref={entry['request_ref'] or '-'} "
+                f"key={entry['key_id']} {', '.join(entry['pseudonyms'])}: {deleted} raw record(s) deleted"
+            )
+        return 0
+    try:
+        if args.queue:
+            path = erasure.queue_request(args.identifiers, args.request, settings)
+            _say(f"queued as {path.name}: the housekeeping DAG carries it out on its next run")
+            return 0
+        report = erasure.erase(args.identifiers, settings, request_ref=args.request, dry_run=args.dry_run)
+    except erasure.ErasureError as error:
+        print(f"voc erase: {error}", file=sys.stderr)
+        return 2
+    _say(("[dry run] " if args.dry_run else "") + report.summary())
+    for table in sorted(report.raw_rows_deleted | report.raw_rows_rewritten):
+        _say(f"  {table}: {report.raw_rows_deleted[table]} deleted, {report.raw_rows_rewritten[table]} rewritten")
+    for path in report.files_naming_person:
+        _say(f"  still in the drop folder (the source's export: delete or replace it): {path}")
+    if args.dry_run:
+        return 0
+    if args.no_rebuild:
+        _say(
+            "dbt not rebuilt (--no-rebuild): staging shows the erasure now, the intermediate tables and marts after the next build"
+        )
+    else:
+        _say("rebuilding the warehouse (dbt build) so that no model keeps the person")
+        transform.build(settings)
+        _say("done: the person is in no table; audit.erasures logs the request by pseudonym")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from voc import retention, transform, warehouse
+
+    settings = get_settings()
+    warehouse.ensure_running(settings)
+    removed = retention.apply(settings, dry_run=args.dry_run)
+    if not removed:
+        _say("no retention period is set (VOC_RETENTION_RAW_DAYS, VOC_RETENTION_QUARANTINE_DAYS): everything is kept")
+        return 0
+    for layer in removed:
+        _say(
+            ("[dry run] " if args.dry_run else "")
+            + f"{layer.layer}: {layer.total} record(s) loaded before {layer.cutoff:%Y-%m-%d %H:%M} UTC removed"
+        )
+    if not args.dry_run and any(layer.total for layer in removed) and not args.no_rebuild:
+        _say("rebuilding the warehouse (dbt build) so that no model keeps them")
+        transform.build(settings)
+    return 0
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
     from voc import airflow_env, warehouse
     from voc.transform import parse
@@ -331,6 +394,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--revert", action="store_true", help="hand the contact back to the disposition code and the classifier")
     p.add_argument("--history", action="store_true", help="list the decisions (on CONTACT_ID, or all)")
     p.set_defaults(func=cmd_override)
+
+    p = sub.add_parser(
+        "erase",
+        help="remove a person (right to erasure): raw records, quarantine, overrides; logged by pseudonym; dbt rebuilt",
+    )
+    p.add_argument(
+        "identifiers",
+        nargs="*",
+        metavar="KIND:VALUE",
+        help="the person's identifiers: email:ADDRESS, phone:NUMBER, chat:VISITOR_ID, twitter:USER_ID, "
+        "facebook:USER_ID, web:AUTHOR_NAME (give all you know)",
+    )
+    p.add_argument("--request", help="the request's reference in your own register (not personal data)")
+    p.add_argument("--dry-run", action="store_true", help="count what would be removed; change nothing")
+    p.add_argument("--no-rebuild", action="store_true", help="do not run dbt build afterwards")
+    p.add_argument("--queue", action="store_true", help="queue the request for the housekeeping DAG instead (needs --request)")
+    p.add_argument("--history", action="store_true", help="list the erasures carried out (by pseudonym)")
+    p.set_defaults(func=cmd_erase)
+
+    p = sub.add_parser("retention", help="remove raw and quarantined records past their retention period, then rebuild")
+    p.add_argument("--dry-run", action="store_true", help="count what would be removed; change nothing")
+    p.add_argument("--no-rebuild", action="store_true", help="do not run dbt build afterwards")
+    p.set_defaults(func=cmd_retention)
 
     p = sub.add_parser("setup", help="start the warehouse, parse the dbt project, migrate Airflow's database")
     p.set_defaults(func=cmd_setup)

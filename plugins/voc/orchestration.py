@@ -163,3 +163,60 @@ def build_publish_dag(doc_md: str | None = None) -> DAG:
 
         render_report(check_quality())
     return dag
+
+
+def build_housekeeping_dag(doc_md: str | None = None) -> DAG:
+    """`housekeeping`: queued erasure requests, then retention, then a dbt build when anything was removed."""
+    with DAG(
+        dag_id="housekeeping",
+        description="Erasure requests and retention periods, then dbt rebuilt so that no model keeps what went",
+        schedule="@daily",
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,  # an erasure is idempotent, and a request file goes only once its erasure committed
+        tags=["voc", "housekeeping", "privacy"],
+        doc_md=doc_md,
+    ) as dag:
+
+        @task
+        def erase_requested() -> dict:
+            """Carry out the queued erasure requests; XCom gets ids, pseudonyms and counts, never an identifier."""
+            from voc import erasure, warehouse
+
+            settings = get_settings()
+            warehouse.ensure_running(settings)
+            reports = erasure.carry_out_queued(settings)
+            for report in reports:
+                print(report.summary())
+            return {
+                "erasures": [report.erasure_id for report in reports],
+                "raw_rows_removed": sum(
+                    sum(report.raw_rows_deleted.values()) + sum(report.raw_rows_rewritten.values()) for report in reports
+                ),
+            }
+
+        @task
+        def apply_retention() -> dict:
+            """Remove raw and quarantined records past their periods (VOC_RETENTION_*_DAYS)."""
+            from voc import retention
+
+            removed = retention.apply(get_settings())
+            for layer in removed:
+                print(f"{layer.layer}: {layer.total} record(s) loaded before {layer.cutoff:%Y-%m-%d %H:%M} UTC removed")
+            if not removed:
+                print("no retention period is set: everything is kept")
+            return {layer.layer: layer.total for layer in removed}
+
+        @task
+        def rebuild(erased: dict, expired: dict) -> str:
+            """dbt build, when an erasure or retention removed anything (staging views follow at once; tables do not)."""
+            from voc import transform
+
+            if not erased["raw_rows_removed"] and not erased["erasures"] and not any(expired.values()):
+                return "nothing removed: no rebuild"
+            transform.build(get_settings())
+            return "rebuilt"
+
+        rebuild(erase_requested(), apply_retention())
+    return dag

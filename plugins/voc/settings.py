@@ -13,6 +13,9 @@
 | `VOC_PSEUDONYM_SECRET` | (embedded: generated) | the secret customer pseudonyms are keyed with (HMAC-SHA-256); see `voc.privacy` |
 | `VOC_PSEUDONYM_SECRET_FILE` | | a file holding it instead (a Docker/Kubernetes secret) |
 | `VOC_PHONE_COUNTRY_CODE` | `34` | the country code of national phone numbers (no `+` or `00`), for their pseudonyms |
+| `VOC_RETENTION_RAW_DAYS` | (keep) | days a raw record is kept after it was loaded (`voc.retention`) |
+| `VOC_RETENTION_QUARANTINE_DAYS` | (keep) | days a quarantined record is kept |
+| `VOC_ERASURE_REQUESTS_DIR` | `$VOC_HOME/erasure_requests` | erasure requests waiting for the `housekeeping` DAG (`voc erase --queue`) |
 | `VOC_OFFSETLESS_TIMESTAMPS` | `reject` | a source timestamp without UTC offset: `reject` (null + data issue) or `organisation_time_zone` (read in `VOC_TIMEZONE`, still flagged); read by dbt |
 
 Without `VOC_DROP_DIR` the channels read the sample, which is what the demo and the tests do. In production set it
@@ -31,7 +34,7 @@ PROJECT_ROOT = Path(os.environ.get("VOC_PROJECT_ROOT", Path(__file__).resolve().
 
 
 # What each pipeline step does to the warehouse; each connects as the role voc_<duty> (voc.warehouse.DUTY_ROLES).
-DUTIES = ("loader", "transformer", "reader", "reviewer")
+DUTIES = ("loader", "transformer", "reader", "reviewer", "eraser")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class Settings:
     pseudonym_secret: str | None = field(default=None, repr=False)  # voc.privacy reads it; never printed
     pseudonym_secret_file: str | None = None
     phone_country_code: str = "34"
+    retention_raw_days: int | None = None  # None: kept
+    retention_quarantine_days: int | None = None
+    erasure_requests_dir: Path | None = None  # None: $VOC_HOME/erasure_requests
 
     @property
     def drop_folder(self) -> Path:
@@ -67,6 +73,11 @@ class Settings:
     def warehouse_dir(self) -> Path:
         """Where the embedded PostgreSQL keeps its data and its connection file."""
         return self.home / "warehouse"
+
+    @property
+    def erasure_requests(self) -> Path:
+        """Where queued erasure requests wait for the housekeeping DAG (one file per request, mode 0600)."""
+        return self.erasure_requests_dir or self.home / "erasure_requests"
 
     def channel_dir(self, channel: str) -> Path:
         """The drop folder of one channel."""
@@ -92,6 +103,11 @@ def get_settings() -> Settings:
         pseudonym_secret=os.environ.get("VOC_PSEUDONYM_SECRET") or None,
         pseudonym_secret_file=os.environ.get("VOC_PSEUDONYM_SECRET_FILE") or None,
         phone_country_code=_country_code(os.environ.get("VOC_PHONE_COUNTRY_CODE", "34")),
+        retention_raw_days=_days("VOC_RETENTION_RAW_DAYS"),
+        retention_quarantine_days=_days("VOC_RETENTION_QUARANTINE_DAYS"),
+        erasure_requests_dir=Path(os.environ["VOC_ERASURE_REQUESTS_DIR"]).resolve()
+        if os.environ.get("VOC_ERASURE_REQUESTS_DIR")
+        else None,
     )
 
 
@@ -110,3 +126,12 @@ def _country_code(value: str) -> str:
     if not re.fullmatch(r"[1-9][0-9]{0,2}", code):
         raise ValueError(f"VOC_PHONE_COUNTRY_CODE must be a country calling code such as 34 or 44, not {value!r}")
     return code
+
+
+def _days(variable: str) -> int | None:
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{variable} must be a whole number of days (1 or more), or unset to keep everything; not {value!r}")
+    return int(value)

@@ -8,10 +8,11 @@ tools connect over TCP the way they would to any server. The server is reused ac
 `bootstrap()` creates the schemas and the roles the platform uses (idempotent). Each pipeline step connects with the
 role of its duty (``DUTY_ROLES``): landing as ``voc_loader`` (raw and audit), dbt and the data-quality gate as
 ``voc_transformer`` (reads raw, builds reference to marts), the report as ``voc_reader`` (marts and the classifier's
-identity only), ``voc override`` as ``voc_reviewer`` (reads the marts, appends overrides). The owner (``voc``) only
+identity only), ``voc override`` as ``voc_reviewer`` (reads the marts, appends overrides), ``voc erase`` as
+``voc_eraser`` (deletes a person's raw records, logs the erasure). The owner (``voc``) only
 sets the warehouse up. In the embedded warehouse the duty roles log in with passwords generated once and kept in
 ``duties.json`` beside the connection file; with a configured warehouse, ``VOC_<DUTY>_URL`` (``VOC_LOADER_URL``,
-``VOC_TRANSFORMER_URL``, ``VOC_READER_URL``, ``VOC_REVIEWER_URL``) names each duty's login (a member of its role), and
+``VOC_TRANSFORMER_URL``, ``VOC_READER_URL``, ``VOC_REVIEWER_URL``, ``VOC_ERASER_URL``) names each duty's login (a member of its role), and
 a duty without one connects as the configured owner. ``add_login`` creates a BI tool's login (reader) or a quality
 staff member's (reviewer: also reads schema ``restricted``, customers' own words).
 """
@@ -66,11 +67,12 @@ begin
     if not exists (select from pg_roles where rolname = 'voc_transformer') then create role voc_transformer nologin; end if;
     if not exists (select from pg_roles where rolname = 'voc_reader') then create role voc_reader nologin; end if;
     if not exists (select from pg_roles where rolname = 'voc_reviewer') then create role voc_reviewer nologin; end if;
+    if not exists (select from pg_roles where rolname = 'voc_eraser') then create role voc_eraser nologin; end if;
 end
 $$;
 revoke all on database {database} from public;
 revoke all on schema public from public;
-grant connect on database {database} to voc_loader, voc_transformer, voc_reader, voc_reviewer;
+grant connect on database {database} to voc_loader, voc_transformer, voc_reader, voc_reviewer, voc_eraser;
 grant temporary on database {database} to voc_loader, voc_transformer;
 
 grant usage, create on schema raw, audit to voc_loader;
@@ -99,6 +101,16 @@ alter default privileges in schema marts revoke select on tables from voc_reader
 grant voc_reader to voc_reviewer;
 grant usage on schema review, restricted to voc_reviewer;
 grant select, insert on review.classification_overrides to voc_reviewer;
+
+-- erasure (voc.erasure): deletes or rewrites a person's raw records, quarantine and overrides, and logs it by
+-- pseudonym; it cannot insert raw records, and nobody may change the erasure log
+grant usage on schema raw, audit, review to voc_eraser;
+grant select, update, delete on all tables in schema raw to voc_eraser;
+alter default privileges in schema raw grant select, update, delete on tables to voc_eraser;
+alter default privileges for role voc_loader in schema raw grant select, update, delete on tables to voc_eraser;
+grant select, delete on review.classification_overrides to voc_eraser;
+revoke all on audit.erasures, audit.retention_runs from voc_loader;
+grant select, insert on audit.erasures, audit.retention_runs to voc_eraser;
 
 do $$
 declare
@@ -491,6 +503,7 @@ def bootstrap(settings: Settings | None = None) -> None:
     """Create the schemas, every channel's raw table and the audit tables, the review table, the installed classifier
     and the group roles (idempotent; serialised so parallel tasks do not collide). The raw tables exist before any
     landing, so a first build on a channel that has delivered nothing yet reads an empty table, not a missing one."""
+    from voc import erasure, retention
     from voc.classifier import model as classifier_model
     from voc.landing import ensure_tables
 
@@ -501,6 +514,8 @@ def bootstrap(settings: Settings | None = None) -> None:
             conn.execute(sql.SQL("comment on schema {} is {}").format(sql.Identifier(schema), sql.Literal(comment)))
         ensure_tables(conn)
         conn.execute(REVIEW_SQL)
+        conn.execute(erasure.ERASURES_DDL)
+        conn.execute(retention.RETENTION_DDL)
         classifier_model.install(conn)
         database = conn.execute("select current_database()").fetchone()[0]
         conn.execute(ROLES_SQL.replace("{database}", sql.Identifier(database).as_string(conn)))

@@ -9,6 +9,20 @@
             "set local enable_sort = off",
             "set local enable_mergejoin = off",
         ],
+        post_hook=[
+            "{% if is_incremental() %}
+            delete from {{ this }} as cached
+            where
+                (cached.model_name = 'contact_type' and not exists (
+                    select from {{ ref('int_contacts') }} as contacts
+                    where md5(contacts.contact_text) = cached.text_hash
+                ))
+                or (cached.model_name = 'sentiment' and not exists (
+                    select from {{ ref('int_interactions') }} as interactions
+                    where interactions.direction = 'inbound' and md5(interactions.interaction_text) = cached.text_hash
+                ))
+            {% endif %}",
+        ],
     )
 }}
 {#
@@ -16,6 +30,8 @@
     installed version (a new artefact rescores everything; `--full-refresh` too). The planner cannot estimate
     how many features a text has, and with the row counts it guesses it sorts (and spills) what hashes in memory:
     the pre-hooks give it the memory and steer it to hash aggregation and hash joins, for this model only.
+    The post-hook forgets texts no longer in the warehouse (erased, past retention, corrected at the source): the
+    cache holds customers' words only while the warehouse does.
 #}
 
 with

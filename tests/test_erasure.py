@@ -1,0 +1,348 @@
+"""Erasure end to end: `voc erase` removes one of the sample's people from every table of a warehouse of its own,
+logs the request by pseudonym only, and leaves everybody else's records alone.
+
+The person and their identifiers come from the sample generator's population; what must disappear is found by this
+test's own search of the raw payloads (not by the erasure code), and the check afterwards searches every column of
+every table in every schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import random
+import re
+from collections import Counter
+
+import pytest
+
+DATABASE = "erasure_probe"
+
+
+@pytest.fixture(scope="module")
+def erasure_warehouse(warehouse, settings, landed, tmp_path_factory):
+    """A warehouse of its own (database erasure_probe, duty logins of the embedded server), landed and built."""
+    import dataclasses
+
+    from voc import transform
+    from voc.channels import REGISTRY
+    from voc.landing import land_channel
+    from voc.warehouse import Connection
+
+    with warehouse.connect(settings, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {DATABASE}")
+        conn.execute(f"create database {DATABASE}")
+    owner = warehouse.connection_info(settings)
+
+    def at_probe(info):
+        return Connection(info.host, info.port, info.user, info.password, DATABASE).url
+
+    own = dataclasses.replace(
+        settings,
+        warehouse_url=at_probe(owner),
+        duty_urls=tuple((duty, at_probe(warehouse.connection_info(settings, duty))) for duty in warehouse.DUTY_ROLES),
+        pseudonym_secret="erasure-test-secret",
+        reports_dir=tmp_path_factory.mktemp("reports"),
+    )
+    warehouse.bootstrap(own)
+    for name in REGISTRY:
+        land_channel(name, own)
+    transform.build(own)
+    return own
+
+
+def _person(conn, seed):
+    """The sample's customer seen on the most channels, whose full name nobody else (customer or agent) has."""
+    from voc.sample.people import CASE_AGENTS, CHAT_AGENTS, PHONE_AGENTS, Population
+
+    population = Population(random.Random(f"{seed}/people"))
+    people = [person for group in population.customers.values() for person in group]
+    names = Counter(person.name for person in people) + Counter(a.name for a in PHONE_AGENTS + CHAT_AGENTS + CASE_AGENTS)
+    best = None
+    for person in people:
+        if names[person.name] > 1:
+            continue
+        ids = {"email": person.email, "phone": person.phone}
+        seen = {
+            "email": conn.execute(
+                "select count(*) from raw.email_messages where payload -> 'headers' ->> 'From' like %s", (f"%<{person.email}>",)
+            ).fetchone()[0],
+            "phone": conn.execute(
+                "select count(*) from raw.phone_calls where payload ->> 'caller_number' = %s", (person.phone,)
+            ).fetchone()[0],
+        }
+        visitor = conn.execute(
+            "select distinct payload -> 'visitor' ->> 'id' from raw.chat_sessions where payload -> 'visitor' ->> 'email' = %s",
+            (person.email,),
+        ).fetchall()
+        user = conn.execute(
+            "select distinct payload ->> 'id' from raw.twitter_users where payload ->> 'username' = %s", (person.handle,)
+        ).fetchall()
+        commenter = conn.execute(
+            """
+            select distinct comment -> 'from' ->> 'id'
+            from raw.facebook_posts, jsonb_array_elements(payload -> 'comments' -> 'data') as comment
+            where comment -> 'from' ->> 'name' = %s
+            """,
+            (person.name,),
+        ).fetchall()
+        for kind, found in (("chat", visitor), ("twitter", user), ("facebook", commenter)):
+            if len(found) == 1:
+                ids[kind] = found[0][0]
+                seen[kind] = 1
+        score = sum(1 for count in seen.values() if count) + ("facebook" in seen)  # a post to rewrite, preferably
+        if seen["email"] and seen["phone"] and (best is None or score > best[0]):
+            best = (score, person, ids)
+    assert best is not None and best[0] >= 4, "the sample has no customer on four channels"
+    return best[1], best[2]
+
+
+def _names(text: str, person, ids) -> bool:
+    """This test's own idea of a text naming the person: their address, number (any spacing), handle, ids, name."""
+    lowered = text.lower()
+    if person.email.lower() in lowered or person.name.lower() in lowered:
+        return True
+    national = re.sub(r"\D", "", person.phone)[-9:]
+    if re.search(r"[^0-9]{0,3}".join(national), text):
+        return True
+    if re.search(rf"(?<![\w]){re.escape(person.handle)}(?![\w])", text, re.IGNORECASE):
+        return True
+    return any(
+        re.search(rf"(?<![\w.-]){re.escape(ids[kind])}(?![\w-])", text) for kind in ("chat", "twitter", "facebook") if kind in ids
+    )
+
+
+def _every_value(conn):
+    """(schema.table, value as text) for every value of every table and view outside the system catalogs."""
+    relations = conn.execute(
+        """
+        select table_schema, table_name from information_schema.tables
+        where table_schema not in ('pg_catalog', 'information_schema')
+        """
+    ).fetchall()
+    for schema, name in relations:
+        for row in conn.execute(f'select * from "{schema}"."{name}"'):
+            for value in row:
+                if isinstance(value, (bytes, memoryview)):
+                    yield f"{schema}.{name}", bytes(value).decode("utf-8", "replace")
+                elif isinstance(value, (dict, list)):
+                    yield f"{schema}.{name}", json.dumps(value, ensure_ascii=False)
+                elif value is not None and not isinstance(value, bool):
+                    yield f"{schema}.{name}", str(value)
+
+
+def _raw_rows(conn) -> dict[tuple[str, str], str]:
+    tables = [
+        row[0] for row in conn.execute("select tablename from pg_tables where schemaname = 'raw' and tablename <> 'quarantine'")
+    ]
+    return {
+        (table, key): json.dumps(payload, ensure_ascii=False)
+        for table in tables
+        for key, payload in conn.execute(f"select record_key, payload from raw.{table}")
+    }
+
+
+def test_erase_removes_a_person_from_every_table_and_logs_them_by_pseudonym_only(
+    erasure_warehouse, ground_truth, monkeypatch, capsys
+):
+    from voc import warehouse
+    from voc.cli import main
+
+    own = erasure_warehouse
+    with warehouse.connect(own) as conn:
+        person, ids = _person(conn, ground_truth["seed"])
+        # a hostile quarantined record that names them (not UTF-8), and one that names somebody else
+        conn.execute(
+            "insert into raw.quarantine (channel, entity, source_ref, reason, original, original_sha256, batch_id) "
+            "values ('email', 'messages', 'probe#1', 'probe', %s, 'probe-1', gen_random_uuid()), "
+            "('email', 'messages', 'probe#2', 'probe', %s, 'probe-2', gen_random_uuid())",
+            (b"\xf3From: " + person.email.upper().encode() + b"\n", b"From: someone.else@example.net\n"),
+        )
+        conn.commit()
+        before = _raw_rows(conn)
+        naming = {row for row, text in before.items() if _names(text, person, ids)}
+        customer_keys = {
+            row[0]
+            for row in conn.execute(
+                "select distinct customer_key from marts.fct_contacts where customer_key = any(%s)",
+                ([hmac.new(b"erasure-test-secret", f"{k}:{v}".encode(), hashlib.sha256).hexdigest() for k, v in _normal(ids)],),
+            )
+        }
+    assert len(naming) >= 4 and len({table for table, _ in naming}) >= 4
+    assert "facebook" in ids, "the person chosen comments on Facebook: the test covers a post rewritten without them"
+    assert len(customer_keys) >= 3, "the person's contacts carry their pseudonyms before the erasure"
+
+    monkeypatch.setenv("VOC_WAREHOUSE_URL", own.warehouse_url)
+    for duty, url in own.duty_urls:
+        monkeypatch.setenv(f"VOC_{duty.upper()}_URL", url)
+    monkeypatch.setenv("VOC_PSEUDONYM_SECRET", own.pseudonym_secret)
+    identifiers = [f"{kind}:{value}" for kind, value in ids.items()]
+
+    assert main(["erase", *identifiers, "--dry-run"]) == 0
+    with warehouse.connect(own) as conn:
+        assert _raw_rows(conn) == before  # a dry run changes nothing
+    assert main(["erase", *identifiers, "--request", "DSR-2026-0042"]) == 0
+    out = capsys.readouterr().out
+    assert "still in the drop folder" in out
+
+    with warehouse.connect(own) as conn:
+        after = _raw_rows(conn)
+        found, keys_left = set(), set()
+        for relation, text in _every_value(conn):
+            if _names(text, person, ids):
+                found.add(relation)
+            if relation != "audit.erasures" and any(key in text for key in customer_keys):
+                keys_left.add(relation)
+        (log,) = conn.execute("select request_ref, key_id, pseudonyms, raw_rows_deleted, quarantine_deleted from audit.erasures")
+        quarantine = [row[0] for row in conn.execute("select source_ref from raw.quarantine where source_ref like 'probe#%'")]
+    assert found == set(), f"the person is still named in {sorted(found)}"
+    assert keys_left == set(), f"the person's pseudonym is still in {sorted(keys_left)}"
+    assert quarantine == ["probe#2"]
+
+    # nobody else's record went: each removed or rewritten record named the person or referred to one that did
+    removed = {row for row in before if before[row] != after.get(row)}
+    assert naming <= removed
+    naming_keys = {key for _, key in naming}
+    for row in removed - naming:
+        assert any(key in before[row] for key in naming_keys), f"{row} was removed but neither named nor referred to the person"
+    assert len(after) > 0.95 * len(before)
+
+    # the log: the request, the secret's fingerprint, pseudonyms and counts, never an identifier
+    request_ref, key_id, pseudonyms, deleted, quarantined = log
+    assert request_ref == "DSR-2026-0042" and re.fullmatch(r"[0-9a-f]{16}", key_id)
+    assert sorted(pseudonyms) == sorted(
+        f"{kind}:{hmac.new(b'erasure-test-secret', f'{kind}:{value}'.encode(), hashlib.sha256).hexdigest()}"
+        for kind, value in _normal(ids)
+    )
+    assert sum(deleted.values()) == sum(1 for row in removed if row not in after) and quarantined == 1
+    assert not _names(json.dumps(log, default=str), person, ids)
+
+    # erasing again finds nothing more
+    assert main(["erase", *identifiers, "--no-rebuild"]) == 0
+    assert "0 raw record(s) deleted, 0 rewritten" in capsys.readouterr().out
+
+
+def _normal(ids):
+    """The identifiers in the normal form written out for the sample's formats (numbers as '+34 6xx xxx xxx')."""
+    for kind, value in ids.items():
+        yield kind, value.replace(" ", "") if kind == "phone" else value.lower() if kind == "email" else value
+
+
+@pytest.mark.parametrize(
+    ("identifier", "message"),
+    [("ana@example.com", "KIND:VALUE"), ("fax:123", "KIND:VALUE"), ("phone:12", "too short"), ("email: ", "empty")],
+)
+def test_erase_refuses_an_identifier_it_cannot_act_on(identifier, message):
+    from voc import erasure
+
+    with pytest.raises(erasure.ErasureError, match=message):
+        erasure.Identifier.parse(identifier)
+
+
+def test_erase_with_no_identifier_says_what_to_give(settings, warehouse, capsys):
+    from voc.cli import main
+
+    assert main(["erase"]) == 2
+    assert "name the person" in capsys.readouterr().err
+
+
+def test_a_comment_is_cut_out_of_its_post_and_the_post_kept():
+    from voc.erasure import Identifier, _Match, redact
+
+    post = {
+        "id": "p1",
+        "from": {"id": "page", "name": "Alba"},
+        "comments": {
+            "data": [
+                {
+                    "id": "c1",
+                    "from": {"id": "u1"},
+                    "message": "mine",
+                    "comments": {"data": [{"id": "c1r", "from": {"id": "page"}}]},
+                },
+                {
+                    "id": "c2",
+                    "from": {"id": "u2"},
+                    "message": "someone else's",
+                    "comments": {"data": [{"id": "c2r", "from": {"id": "u1"}}]},
+                },
+            ]
+        },
+    }
+    kept, removed = redact(post, _Match([Identifier.parse("facebook:u1")], "34"))
+    assert [comment["id"] for comment in kept["comments"]["data"]] == ["c2"]
+    assert kept["comments"]["data"][0]["comments"]["data"] == []
+    assert set(removed) == {"c1", "c1r", "c2r"}
+    whole, _ = redact({"id": "t1", "author_id": "u1"}, _Match([Identifier.parse("twitter:u1")], "34"))
+    assert whole is None
+
+
+def test_housekeeping_carries_out_a_queued_request_and_the_retention_periods(
+    erasure_warehouse, ground_truth, monkeypatch, tmp_path, capsys
+):
+    """Through Airflow (`dag.test()`): a request queued with `voc erase --queue` is carried out, records older than
+    the retention periods go, dbt is rebuilt, and the request's file is gone; nothing personal reaches XCom."""
+    from voc import airflow_env, warehouse
+    from voc.cli import main
+    from voc.demo import run_dag
+    from voc.orchestration import build_housekeeping_dag
+
+    own = erasure_warehouse
+    monkeypatch.setenv("VOC_WAREHOUSE_URL", own.warehouse_url)
+    for duty, url in own.duty_urls:
+        monkeypatch.setenv(f"VOC_{duty.upper()}_URL", url)
+    monkeypatch.setenv("VOC_PSEUDONYM_SECRET", own.pseudonym_secret)
+    monkeypatch.setenv("VOC_ERASURE_REQUESTS_DIR", str(tmp_path / "requests"))
+    monkeypatch.setenv("VOC_RETENTION_RAW_DAYS", "365")
+    monkeypatch.setenv("VOC_RETENTION_QUARANTINE_DAYS", "30")
+
+    with warehouse.connect(own) as conn:
+        (caller,) = conn.execute(
+            "select payload ->> 'caller_number' from raw.phone_calls where payload ->> 'caller_number' like '+34 6%' "
+            "group by 1 order by count(*) desc, 1 limit 1"
+        ).fetchone()
+        calls_before = conn.execute(
+            "select count(*) from raw.phone_calls where payload ->> 'caller_number' = %s", (caller,)
+        ).fetchone()[0]
+        # a month of web mentions loaded long ago, and one old quarantined record
+        old_mentions = conn.execute(
+            "update raw.web_mentions set loaded_at = now() - interval '400 days' "
+            "where record_key in (select record_key from raw.web_mentions order by record_key limit 5) returning record_key"
+        ).fetchall()
+        conn.execute(
+            "update raw.quarantine set quarantined_at = now() - interval '60 days' "
+            "where quarantine_id = (select min(quarantine_id) from raw.quarantine)"
+        )
+        quarantined_before = conn.execute("select count(*) from raw.quarantine").fetchone()[0]
+        conn.commit()
+    assert calls_before >= 1 and len(old_mentions) == 5
+
+    assert main(["erase", f"phone:{caller}", "--queue"]) == 2  # a queued request needs its reference
+    assert main(["erase", f"phone:{caller}", "--queue", "--request", "DSR-2026-0043"]) == 0
+    request = tmp_path / "requests" / "DSR-2026-0043.txt"
+    assert request.exists() and (request.stat().st_mode & 0o777) == 0o600
+
+    airflow_env.migrate()
+    run = run_dag(build_housekeeping_dag())
+    assert str(run.state).endswith("success")
+    assert not request.exists()
+    xcoms = [str(ti.xcom_pull(task_ids=ti.task_id)) for ti in run.get_task_instances()]
+    assert not any(caller in text or caller.replace(" ", "") in text for text in xcoms)
+
+    with warehouse.connect(own) as conn:
+        assert conn.execute(
+            "select count(*) from raw.phone_calls where payload ->> 'caller_number' = %s", (caller,)
+        ).fetchone() == (0,)
+        assert conn.execute(
+            "select count(*) from raw.web_mentions where record_key = any(%s)", ([k for (k,) in old_mentions],)
+        ).fetchone() == (0,)
+        assert conn.execute("select count(*) from raw.quarantine").fetchone() == (quarantined_before - 1,)
+        assert conn.execute(
+            "select count(*) from marts.fct_contacts where channel = 'web' and source_record_key = any(%s)",
+            ([k for (k,) in old_mentions],),
+        ).fetchone() == (0,)
+        refs = [row[0] for row in conn.execute("select request_ref from audit.erasures order by requested_at")]
+        runs = dict(conn.execute("select layer, rows_deleted from audit.retention_runs").fetchall())
+    assert refs[-1] == "DSR-2026-0043"
+    assert runs["raw"]["raw.web_mentions"] == 5 and runs["quarantine"] == {"raw.quarantine": 1}
