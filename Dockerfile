@@ -1,4 +1,5 @@
-# The platform's image: the locked environment (Airflow, dbt, GX, the voc package) and the project files.
+# The platform's image: the locked environment (Airflow with the Celery provider, dbt, GX, the voc package), the
+# project files and the dbt manifest the transform DAG is rendered from (built here, so every container has it).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONUNBUFFERED=1 \
@@ -15,5 +16,6 @@ COPY dags ./dags
 COPY dbt_project ./dbt_project
 COPY data ./data
 COPY expectations ./expectations
-RUN chown -R airflow /opt/voc
+RUN VOC_HOME=/tmp/voc-build voc manifest && rm -rf /tmp/voc-build
+RUN mkdir -p /opt/voc/airflow/logs /opt/voc/state /opt/voc/app/expectations/uncommitted && chown -R airflow /opt/voc
 USER airflow

@@ -34,19 +34,29 @@ def airflow_env(settings: Settings | None = None) -> dict[str, str]:
 
 def configure(settings: Settings | None = None) -> dict[str, str]:
     """Export Airflow's and dbt's environment into this process (existing values win). Call before importing airflow."""
+    settings = settings or get_settings()
+    env = airflow_env(settings) | export_dbt_env(settings)
+    for key, value in env.items():
+        os.environ.setdefault(key, value)
+    Path(os.environ["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def export_dbt_env(settings: Settings | None = None) -> dict[str, str]:
+    """Export dbt's environment (the transformer's VOC_PG_*, the pseudonymisation pads) into this process, for the
+    dbt tasks Cosmos runs in it, derived from the one warehouse setting (`VOC_WAREHOUSE_URL` or the Airflow
+    connection `voc_warehouse`); existing values win. Reads settings and files only: safe while parsing a DAG."""
     from voc import warehouse
     from voc.transform import dbt_env
 
     settings = settings or get_settings()
-    env = airflow_env(settings)
     try:
         # without a pseudonymisation secret dbt's first statement says what to set (macro check_pseudonym_key)
-        env |= dbt_env(settings, without_secret=True)
+        env = dbt_env(settings, without_secret=True)
     except warehouse.WarehouseError:
-        pass  # not initialised yet: `voc setup` starts it
+        return {}  # not initialised yet: `voc setup` starts it
     for key, value in env.items():
         os.environ.setdefault(key, value)
-    Path(os.environ["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
     return env
 
 

@@ -13,6 +13,7 @@ voc override CONTACT_ID TYPE --by --reason  a reviewer's decision on a contact's
 voc erase KIND:VALUE ... [--dry-run]      remove a person from the warehouse, log it by pseudonym, rebuild dbt
 voc erase KIND:VALUE ... --queue --request REF   the same, by the housekeeping DAG
 voc retention [--dry-run]                 remove raw and quarantined records past their retention period
+voc manifest                              the dbt manifest only (image builds: no warehouse needed)
 voc setup                                 warehouse, Airflow metadata database, dbt manifest
 voc airflow-env                           exports for the airflow CLI (eval "$(voc airflow-env)")
 voc demo                                  the whole pipeline through Airflow on the sample data
@@ -296,6 +297,13 @@ def cmd_retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from voc.transform import parse
+
+    _say(f"dbt manifest written: {parse(get_settings())}")
+    return 0
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
     from voc import airflow_env, warehouse
     from voc.transform import parse
@@ -417,6 +425,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="count what would be removed; change nothing")
     p.add_argument("--no-rebuild", action="store_true", help="do not run dbt build afterwards")
     p.set_defaults(func=cmd_retention)
+
+    p = sub.add_parser("manifest", help="write the dbt manifest the transform DAG is rendered from (no warehouse needed)")
+    p.set_defaults(func=cmd_manifest)
 
     p = sub.add_parser("setup", help="start the warehouse, parse the dbt project, migrate Airflow's database")
     p.set_defaults(func=cmd_setup)

@@ -57,9 +57,11 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
     """`transform_dbt`: the dbt project as Airflow tasks (Cosmos, rendered from the dbt manifest)."""
     from cosmos import DbtTaskGroup, ExecutionConfig, LoadMode, ProfileConfig, ProjectConfig, RenderConfig, TestBehavior
 
+    from voc.airflow_env import export_dbt_env
     from voc.transform import dbt_executable, manifest_path
 
     settings = get_settings()
+    export_dbt_env(settings)  # dbt's profile reads VOC_PG_*, derived here from the one warehouse setting
     if not manifest_path(settings).exists():
         raise FileNotFoundError(
             f"the dbt manifest {manifest_path(settings)} is missing: run `voc setup` (or `voc dbt parse`) to write it"

@@ -94,7 +94,7 @@ def get_settings() -> Settings:
         warehouse_url=url,
         sample_dir=Path(os.environ.get("VOC_SAMPLE_DIR", home / "sample")).resolve(),
         reports_dir=Path(os.environ.get("VOC_REPORTS_DIR", home / "reports")).resolve(),
-        timezone=os.environ.get("VOC_TIMEZONE", "Europe/Madrid"),
+        timezone=os.environ.get("VOC_TIMEZONE") or "Europe/Madrid",
         drop_dir=Path(os.environ["VOC_DROP_DIR"]).resolve() if os.environ.get("VOC_DROP_DIR") else None,
         freshness_tolerance_hours=_hours(os.environ.get("VOC_FRESHNESS_TOLERANCE_HOURS", "48")),
         duty_urls=tuple(

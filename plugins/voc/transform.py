@@ -68,7 +68,7 @@ def parse(settings: Settings | None = None) -> Path:
     """Write target/manifest.json (Cosmos renders the transform DAG from it)."""
     settings = settings or get_settings()
     try:
-        env = dbt_env(settings)
+        env = dbt_env(settings, without_secret=True)
     except warehouse.WarehouseError:
         # `dbt parse` never connects: placeholders let it run before the warehouse was ever started
         env = {
