@@ -279,10 +279,12 @@ def test_a_comment_is_cut_out_of_its_post_and_the_post_kept():
 
 
 def test_housekeeping_carries_out_a_queued_request_and_the_retention_periods(
-    erasure_warehouse, ground_truth, monkeypatch, tmp_path, capsys
+    erasure_warehouse, ground_truth, monkeypatch, tmp_path
 ):
     """Through Airflow (`dag.test()`): a request queued with `voc erase --queue` is carried out, records older than
-    the retention periods go, dbt is rebuilt, and the request's file is gone; nothing personal reaches XCom."""
+    the retention periods go, dbt is rebuilt, and the request's file is gone; nothing personal reaches XCom.
+    (No capsys here: Airflow's logging, configured at its first import, would keep writing to a stream pytest
+    closes after the test.)"""
     from voc import airflow_env, warehouse
     from voc.cli import main
     from voc.demo import run_dag

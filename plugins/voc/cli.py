@@ -238,7 +238,7 @@ def cmd_override(args: argparse.Namespace) -> int:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from voc import erasure, transform, warehouse
+    from voc import erasure, warehouse
 
     settings = get_settings()
     warehouse.ensure_running(settings)
@@ -266,19 +266,13 @@ def cmd_erase(args: argparse.Namespace) -> int:
         _say(f"  still in the drop folder (the source's export: delete or replace it): {path}")
     if args.dry_run:
         return 0
-    if args.no_rebuild:
-        _say(
-            "dbt not rebuilt (--no-rebuild): staging shows the erasure now, the intermediate tables and marts after the next build"
-        )
-    else:
-        _say("rebuilding the warehouse (dbt build) so that no model keeps the person")
-        transform.build(settings)
+    if _rebuild_after_removal(settings, args, "the person"):
         _say("done: the person is in no table; audit.erasures logs the request by pseudonym")
     return 0
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
-    from voc import retention, transform, warehouse
+    from voc import retention, warehouse
 
     settings = get_settings()
     warehouse.ensure_running(settings)
@@ -291,10 +285,27 @@ def cmd_retention(args: argparse.Namespace) -> int:
             ("[dry run] " if args.dry_run else "")
             + f"{layer.layer}: {layer.total} record(s) loaded before {layer.cutoff:%Y-%m-%d %H:%M} UTC removed"
         )
-    if not args.dry_run and any(layer.total for layer in removed) and not args.no_rebuild:
-        _say("rebuilding the warehouse (dbt build) so that no model keeps them")
-        transform.build(settings)
+    if not args.dry_run and any(layer.total for layer in removed):
+        _rebuild_after_removal(settings, args, "them")
     return 0
+
+
+def _rebuild_after_removal(settings, args: argparse.Namespace, what: str) -> bool:
+    """After erasure or retention: dbt build, so that no table keeps what went from raw (unless --no-rebuild)."""
+    from voc import transform
+
+    if args.no_rebuild:
+        _say("dbt not rebuilt (--no-rebuild): staging (views) shows the removal now, the tables after the next build")
+        return False
+    _say(f"rebuilding the warehouse (dbt build) so that no model keeps {what}")
+    transform.build(settings)
+    return True
+
+
+def _removal_options(parser: argparse.ArgumentParser) -> None:
+    """The options every removing command shares."""
+    parser.add_argument("--dry-run", action="store_true", help="count what would be removed; change nothing")
+    parser.add_argument("--no-rebuild", action="store_true", help="do not run dbt build afterwards")
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:
@@ -415,15 +426,13 @@ def build_parser() -> argparse.ArgumentParser:
         "facebook:USER_ID, web:AUTHOR_NAME (give all you know)",
     )
     p.add_argument("--request", help="the request's reference in your own register (not personal data)")
-    p.add_argument("--dry-run", action="store_true", help="count what would be removed; change nothing")
-    p.add_argument("--no-rebuild", action="store_true", help="do not run dbt build afterwards")
+    _removal_options(p)
     p.add_argument("--queue", action="store_true", help="queue the request for the housekeeping DAG instead (needs --request)")
     p.add_argument("--history", action="store_true", help="list the erasures carried out (by pseudonym)")
     p.set_defaults(func=cmd_erase)
 
     p = sub.add_parser("retention", help="remove raw and quarantined records past their retention period, then rebuild")
-    p.add_argument("--dry-run", action="store_true", help="count what would be removed; change nothing")
-    p.add_argument("--no-rebuild", action="store_true", help="do not run dbt build afterwards")
+    _removal_options(p)
     p.set_defaults(func=cmd_retention)
 
     p = sub.add_parser("manifest", help="write the dbt manifest the transform DAG is rendered from (no warehouse needed)")

@@ -8,12 +8,13 @@ contacts as (
 
 texts as (
 
-    select * from {{ ref('int_contacts') }}
+    select * from {{ ref('contact_texts') }}
 
 ),
 
 final as (
 
+    -- every contact the classifier decided has a text, so contact_texts has each one
     select
         contacts.contact_id,
         contacts.channel,
