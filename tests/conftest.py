@@ -17,8 +17,12 @@ import pytest
 
 _HOME = Path(tempfile.mkdtemp(prefix="voc-tests-"))
 os.environ["VOC_HOME"] = str(_HOME)
-for _var in ("VOC_WAREHOUSE_URL", "AIRFLOW_CONN_VOC_WAREHOUSE", "VOC_SAMPLE_DIR", "VOC_REPORTS_DIR", "VOC_TIMEZONE"):
-    os.environ.pop(_var, None)
+for _var in list(os.environ):
+    # the developer's own warehouse, duty logins and folders never reach the tests
+    if _var.startswith("AIRFLOW_CONN_VOC_WAREHOUSE") or re.fullmatch(
+        r"VOC_(WAREHOUSE|LOADER|TRANSFORMER|READER|REVIEWER|ERASER)_URL|VOC_(SAMPLE|REPORTS|DROP)_DIR|VOC_TIMEZONE", _var
+    ):
+        os.environ.pop(_var)
 
 from voc import airflow_env  # noqa: E402
 from voc.settings import Settings, get_settings  # noqa: E402
@@ -42,7 +46,7 @@ def warehouse(settings):
     from voc import warehouse as wh
 
     wh.ensure_running(settings)
-    airflow_env.configure(settings)  # dbt's VOC_PG_* for the Airflow/Cosmos tests
+    airflow_env.configure(settings)  # the transformer's Airflow connection for the Cosmos tests
     yield wh
     wh.stop(settings)
 

@@ -64,6 +64,21 @@ def test_warehouse_status_and_env(warehouse, capsys):
     assert "export VOC_PG_HOST=127.0.0.1" in exports and "export PGPORT=" in exports
 
 
+def test_the_exports_of_warehouse_env_are_all_dbt_needs_on_the_command_line(warehouse, settings):
+    """dbt_project/README.md's way: `eval "$(voc warehouse env)"`, then plain dbt, which acts as the transformer
+    and has the pseudonymisation key pads."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bin_dir = Path(sys.executable).parent
+    query = "select current_user as who, current_setting('voc.pseudonym_ipad') ~ '^[0-9a-f]{128}$' as has_pads"
+    script = f'eval "$({bin_dir}/voc warehouse env)" && {bin_dir}/dbt show --quiet --inline "{query}" --output json'
+    done = subprocess.run(["bash", "-c", script], cwd=settings.dbt_project_dir, capture_output=True, text=True)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-2000:]
+    assert '"who": "voc_transformer"' in done.stdout and '"has_pads": true' in done.stdout, done.stdout
+
+
 def test_report_runs_the_gate_then_writes_the_month(built_warehouse, capsys):
     assert main(["report", "--month", "2026-08"]) == 0
     printed = capsys.readouterr().out

@@ -48,6 +48,10 @@ def test_compose_configures_the_warehouse_and_keeps_secrets_out_of_the_file():
     assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://")
     assert env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] == "False"
+    for duty in ("loader", "transformer", "reader", "eraser"):
+        assert env[f"AIRFLOW_CONN_VOC_WAREHOUSE_{duty.upper()}"].startswith(
+            f"postgresql://pipeline_{duty}:${{VOC_{duty.upper()}_PASSWORD:?"
+        )
     for secret in ("AIRFLOW_DB_PASSWORD", "AIRFLOW_JWT_SECRET", "VOC_WAREHOUSE_PASSWORD", "VOC_PSEUDONYM_SECRET"):
         assert "${" + secret in text
     assert not re.search(r"PASSWORD:\s*[\"']?[A-Za-z0-9]{6,}", text), "a literal password in docker-compose.yml"
@@ -117,21 +121,24 @@ def test_the_services_command_sequence_runs_from_what_the_image_contains(warehou
     assert done.returncode == 0, done.stderr[-2000:]
     assert (app / "dbt_project" / "target" / "manifest.json").exists()
 
+    import secrets
+
+    duties = ("loader", "transformer", "reader", "eraser")
     secret_values = {
         "AIRFLOW_DB_PASSWORD": owner.password,
         "AIRFLOW_JWT_SECRET": "compose-test-jwt-secret",
         "VOC_WAREHOUSE_PASSWORD": owner.password,
         "VOC_PSEUDONYM_SECRET": "compose-test-pseudonym-secret",
-    }
+    } | {f"VOC_{duty.upper()}_PASSWORD": secrets.token_urlsafe(12) for duty in duties}
     env = _service_env(tmp_path, secret_values) | {"VOC_PROJECT_ROOT": str(app)}
+    secrets_given = [value for key, value in secret_values.items() if key != "AIRFLOW_JWT_SECRET"]
     # the compose hosts are this server's databases
     env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace(
         f"airflow:{owner.password}@airflow-db:5432/airflow",
         f"{owner.user}:{owner.password}@{owner.host}:{owner.port}/compose_airflow",
     )
-    env["AIRFLOW_CONN_VOC_WAREHOUSE"] = env["AIRFLOW_CONN_VOC_WAREHOUSE"].replace(
-        "@warehouse:5432/voc", f"@{owner.host}:{owner.port}/compose_warehouse"
-    )
+    for key in [key for key in env if key.startswith("AIRFLOW_CONN_VOC_WAREHOUSE")]:
+        env[key] = env[key].replace("@warehouse:5432/voc", f"@{owner.host}:{owner.port}/compose_warehouse")
     assert "VOC_WAREHOUSE_URL" not in env and not any(key.startswith("VOC_PG_") for key in env), "credentials given twice"
     for folder in ("state", "airflow/logs", "dropfolder"):
         (tmp_path / "opt" / folder).mkdir(parents=True, exist_ok=True)
@@ -144,6 +151,13 @@ def test_the_services_command_sequence_runs_from_what_the_image_contains(warehou
     with psycopg.connect(env["AIRFLOW_CONN_VOC_WAREHOUSE"]) as conn:
         schemas = {row[0] for row in conn.execute("select nspname from pg_namespace")}
     assert {"raw", "audit", "marts", "restricted"} <= schemas
+    # the init created each duty's login from its connection, in its role and nothing more
+    for duty in duties:
+        with psycopg.connect(env[f"AIRFLOW_CONN_VOC_WAREHOUSE_{duty.upper()}"]) as conn:
+            assert conn.execute(
+                "select current_user, rolsuper, array(select b.rolname from pg_auth_members m "
+                "join pg_roles b on b.oid = m.roleid where m.member = r.oid) from pg_roles r where rolname = current_user"
+            ).fetchone() == (f"pipeline_{duty}", False, [f"voc_{duty}"])
 
     # the dag-processor's work, then what every Airflow service and healthcheck runs exists in the image's environment
     airflow = str(Path(sys.executable).with_name("airflow"))
@@ -158,6 +172,21 @@ def test_the_services_command_sequence_runs_from_what_the_image_contains(warehou
     )
     assert errors.returncode == 0 and "Error" not in errors.stdout, errors.stdout[-3000:]
     assert {"transform_dbt", "publish_monthly_report", "housekeeping", "ingest_phone"} <= dag_ids, sorted(dag_ids)
+
+    # a worker runs dbt through Cosmos with the profile mapped from the transformer's connection
+    for task_id in ("prepare_warehouse", "dbt.channels.seed", "dbt.stg_phone__calls.run"):
+        ran = subprocess.run(
+            [airflow, "tasks", "test", "transform_dbt", task_id], env=env, cwd=app, capture_output=True, text=True
+        )
+        assert ran.returncode == 0, f"{task_id}: {(ran.stdout + ran.stderr)[-3000:]}"
+        for secret in secrets_given:
+            assert secret not in ran.stdout + ran.stderr, f"{task_id} printed a secret"
+    with psycopg.connect(env["AIRFLOW_CONN_VOC_WAREHOUSE"]) as conn:
+        built = conn.execute(
+            "select relname, pg_get_userbyid(relowner) from pg_class "
+            "where relname in ('channels', 'stg_phone__calls') order by relname"
+        ).fetchall()
+    assert built == [("channels", "voc_transformer"), ("stg_phone__calls", "voc_transformer")]
     for name, service in services.items():
         command = service.get("command")
         if command and command[0] == "airflow":

@@ -57,3 +57,56 @@ def test_publish_dag_interval_is_the_month(dagbag, settings):
     )
     assert interval.start == pendulum.datetime(2026, 10, 1, tz=settings.timezone)
     assert interval.end == pendulum.datetime(2026, 11, 1, tz=settings.timezone)
+
+
+def test_tasks_find_the_warehouse_connections_in_airflow_s_metadata_database(landing_database, settings, monkeypatch):
+    """A deployment may keep the warehouse's connections in Airflow's metadata database (or a secrets backend)
+    instead of the environment: an ingest run finds them through Airflow's own lookup, and lands, as the loader,
+    into the warehouse they name."""
+    import shutil
+
+    from airflow.models import Connection
+    from airflow.utils.session import create_session
+    from voc import airflow_env, warehouse
+    from voc.channels import REGISTRY
+    from voc.demo import run_dag
+    from voc.orchestration import build_ingest_dag
+    from voc.warehouse import Connection as Login
+
+    own, drop = landing_database
+    shutil.copytree(settings.drop_folder / "phone", drop / "phone")
+    database = own.warehouse_url.rsplit("/", 1)[1]
+    loader = warehouse.connection_info(settings, "loader")
+    defined = {
+        "voc_warehouse": own.warehouse_url,
+        "voc_warehouse_loader": Login(loader.host, loader.port, loader.user, loader.password, database).url,
+    }
+    variables = ["VOC_WAREHOUSE_URL", "VOC_LOADER_URL", *(f"AIRFLOW_CONN_{conn_id.upper()}" for conn_id in defined)]
+    for variable in variables:
+        monkeypatch.setenv(variable, "")  # remembered, so that the values the task exports are undone after
+        monkeypatch.delenv(variable)
+    monkeypatch.setenv("VOC_SAMPLE_DIR", str(drop))
+    monkeypatch.setenv("VOC_PSEUDONYM_SECRET", "landing-test-secret")
+    with warehouse.connect(own) as conn:  # who inserts into raw.phone_calls: the login of the session
+        conn.execute("create table public.probe_inserts (login text)")
+        conn.execute(
+            "create function public.probe() returns trigger language plpgsql security definer as "
+            "$$ begin insert into public.probe_inserts values (session_user); return null; end $$"
+        )
+        conn.execute("create trigger probe after insert on raw.phone_calls for each statement execute function public.probe()")
+        conn.commit()
+    airflow_env.migrate()
+    with create_session() as session:
+        session.query(Connection).filter(Connection.conn_id.in_(list(defined))).delete(synchronize_session=False)
+        for conn_id, uri in defined.items():
+            session.add(Connection(conn_id=conn_id, uri=uri))
+    try:
+        run = run_dag(build_ingest_dag(REGISTRY["phone"]))
+    finally:
+        with create_session() as session:
+            session.query(Connection).filter(Connection.conn_id.in_(list(defined))).delete(synchronize_session=False)
+    (landed,) = [ti.xcom_pull(task_ids=ti.task_id) for ti in run.get_task_instances()]
+    assert landed["inserted"] > 0
+    with warehouse.connect(own) as conn:
+        assert conn.execute("select count(*) from raw.phone_calls").fetchone() == (landed["inserted"],)
+        assert conn.execute("select distinct login from public.probe_inserts").fetchall() == [("voc_loader",)]

@@ -24,6 +24,7 @@ DATABASE = "erasure_probe"
 def erasure_warehouse(warehouse, settings, landed, tmp_path_factory):
     """A warehouse of its own (database erasure_probe, duty logins of the embedded server), landed and built."""
     import dataclasses
+    import shutil
 
     from voc import transform
     from voc.channels import REGISTRY
@@ -34,6 +35,8 @@ def erasure_warehouse(warehouse, settings, landed, tmp_path_factory):
         conn.execute(f"drop database if exists {DATABASE}")
         conn.execute(f"create database {DATABASE}")
     owner = warehouse.connection_info(settings)
+    drop = tmp_path_factory.mktemp("drop")
+    shutil.copytree(settings.drop_folder, drop, dirs_exist_ok=True)  # the erasure cuts these files, not the session's
 
     def at_probe(info):
         return Connection(info.host, info.port, info.user, info.password, DATABASE).url
@@ -44,6 +47,7 @@ def erasure_warehouse(warehouse, settings, landed, tmp_path_factory):
         duty_urls=tuple((duty, at_probe(warehouse.connection_info(settings, duty))) for duty in warehouse.DUTY_ROLES),
         pseudonym_secret="erasure-test-secret",
         reports_dir=tmp_path_factory.mktemp("reports"),
+        drop_dir=drop,
     )
     warehouse.bootstrap(own)
     for name in REGISTRY:
@@ -132,6 +136,10 @@ def _every_value(conn):
                     yield f"{schema}.{name}", str(value)
 
 
+def _files(folder) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
 def _raw_rows(conn) -> dict[tuple[str, str], str]:
     tables = [
         row[0] for row in conn.execute("select tablename from pg_tables where schemaname = 'raw' and tablename <> 'quarantine'")
@@ -177,14 +185,39 @@ def test_erase_removes_a_person_from_every_table_and_logs_them_by_pseudonym_only
     for duty, url in own.duty_urls:
         monkeypatch.setenv(f"VOC_{duty.upper()}_URL", url)
     monkeypatch.setenv("VOC_PSEUDONYM_SECRET", own.pseudonym_secret)
+    monkeypatch.setenv("VOC_DROP_DIR", str(own.drop_dir))
     identifiers = [f"{kind}:{value}" for kind, value in ids.items()]
+
+    # the drop folder: files naming the person, a channel's file no reader can split (held only in quarantine), and
+    # a file no channel reads
+    drop = own.drop_dir
+    unreadable = drop / "email" / "mailbox_2099-01-01.mbox"
+    unreadable.write_bytes(b"not an mbox\nReply-To: " + person.email.encode() + b"\n")
+    stray = drop / "notes.txt"
+    stray.write_text(f"call back {person.phone}\n")
+    files_before = _files(drop)
+    naming_files = {name for name, data in files_before.items() if _names(data.decode("utf-8", "replace"), person, ids)}
+    assert {"phone", "email", "chat", "facebook"} <= {name.split("/")[0] for name in naming_files}
 
     assert main(["erase", *identifiers, "--dry-run"]) == 0
     with warehouse.connect(own) as conn:
         assert _raw_rows(conn) == before  # a dry run changes nothing
-    assert main(["erase", *identifiers, "--request", "DSR-2026-0042"]) == 0
-    out = capsys.readouterr().out
-    assert "still in the drop folder" in out
+    assert _files(drop) == files_before
+    capsys.readouterr()
+    assert main(["erase", *identifiers, "--request", "DSR-2026-0042"]) == 1
+    captured = capsys.readouterr()
+    assert "the drop folder still names the person: notes.txt (no channel reads this file" in captured.err
+    assert "email/mailbox_2099-01-01.mbox deleted" in captured.out
+    assert not unreadable.exists() and stray.exists()
+    stray.unlink()
+
+    # no file names the person any more (what else the cut files lost is checked by the replay below: they must
+    # hold exactly what the warehouse kept)
+    files_after = _files(drop)
+    still = [name for name, data in files_after.items() if _names(data.decode("utf-8", "replace"), person, ids)]
+    assert still == []
+    changed = {name for name in files_before if files_before[name] != files_after.get(name)} - {"notes.txt"}
+    assert naming_files - {"notes.txt"} <= changed
 
     with warehouse.connect(own) as conn:
         after = _raw_rows(conn)
@@ -218,9 +251,24 @@ def test_erase_removes_a_person_from_every_table_and_logs_them_by_pseudonym_only
     assert sum(deleted.values()) == sum(1 for row in removed if row not in after) and quarantined == 1
     assert not _names(json.dumps(log, default=str), person, ids)
 
+    # the landing manifest knows the cut files: the next run reads nothing again; a replay from the start of
+    # every channel brings nobody back and lands nothing twice
+    from voc.channels import REGISTRY
+    from voc.landing import land_channel
+
+    assert sum(land_channel(name, own).files for name in REGISTRY) == 0
+    with warehouse.connect(own) as conn:
+        quarantined = conn.execute("select count(*) from raw.quarantine").fetchone()[0]
+    for name in REGISTRY:
+        land_channel(name, own, from_start=True)
+    with warehouse.connect(own) as conn:
+        assert _raw_rows(conn) == after
+        assert conn.execute("select count(*) from raw.quarantine").fetchone()[0] == quarantined
+
     # erasing again finds nothing more
     assert main(["erase", *identifiers, "--no-rebuild"]) == 0
-    assert "0 raw record(s) deleted, 0 rewritten" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "0 raw record(s) deleted, 0 rewritten" in out and "0 file(s) rewritten" in out
 
 
 def _normal(ids):
@@ -248,7 +296,7 @@ def test_erase_with_no_identifier_says_what_to_give(settings, warehouse, capsys)
 
 
 def test_a_comment_is_cut_out_of_its_post_and_the_post_kept():
-    from voc.erasure import Identifier, _Match, redact
+    from voc.erasure import Identifier, Match, redact
 
     post = {
         "id": "p1",
@@ -270,11 +318,11 @@ def test_a_comment_is_cut_out_of_its_post_and_the_post_kept():
             ]
         },
     }
-    kept, removed = redact(post, _Match([Identifier.parse("facebook:u1")], "34"))
+    kept, removed = redact(post, Match([Identifier.parse("facebook:u1")], "34"))
     assert [comment["id"] for comment in kept["comments"]["data"]] == ["c2"]
     assert kept["comments"]["data"][0]["comments"]["data"] == []
     assert set(removed) == {"c1", "c1r", "c2r"}
-    whole, _ = redact({"id": "t1", "author_id": "u1"}, _Match([Identifier.parse("twitter:u1")], "34"))
+    whole, _ = redact({"id": "t1", "author_id": "u1"}, Match([Identifier.parse("twitter:u1")], "34"))
     assert whole is None
 
 
@@ -348,3 +396,87 @@ def test_housekeeping_carries_out_a_queued_request_and_the_retention_periods(
         runs = dict(conn.execute("select layer, rows_deleted from audit.retention_runs").fetchall())
     assert refs[-1] == "DSR-2026-0043"
     assert runs["raw"]["raw.web_mentions"] == 5 and runs["quarantine"] == {"raw.quarantine": 1}
+
+
+def _cut_folder(tmp_path, files: dict[str, bytes], *identifiers: str):
+    """Cut a hand-made drop folder with the erasure's file pass (identifier pass, then references)."""
+    from voc.erasure import Identifier, Match
+    from voc.erasure_files import DropFolderErasure
+
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    people = [Identifier.parse(text) for text in identifiers]
+    folder = DropFolderErasure(tmp_path)
+    ids = folder.cut(Match(people, "34"))
+    folder.cut(Match(people, "34", keys={key for key in ids if len(key) >= 4}))
+    folder.check(Match(people, "34"))
+    return folder
+
+
+def _content(folder, name: str) -> bytes | None:
+    """What the file would be written as (None: deleted; unchanged files are not in the cut)."""
+    cut = folder.cuts.get(folder.folder / name)
+    return (folder.folder / name).read_bytes() if cut is None else cut.content
+
+
+def test_a_csv_export_keeps_every_other_line_and_its_number(tmp_path):
+    """CRLF endings and a BOM stay; the person's line becomes blank, so the next line is still line 4."""
+    csv_file = (
+        b"\xef\xbb\xbfcall_id,caller_number,queue\r\n"
+        b"C1,+34 600 111 222,ventas\r\n"
+        b"C2,0034-600-999-888,soporte\r\n"
+        b'C3,"+34 600 333 444","quoted, with comma"\r\n'
+    )
+    folder = _cut_folder(tmp_path, {"phone/calls_2026-08-01.csv": csv_file}, "phone:600999888")
+    assert _content(folder, "phone/calls_2026-08-01.csv") == csv_file.replace(b"C2,0034-600-999-888,soporte", b"")
+    assert [str(path) for path in folder.rewritten] == ["phone/calls_2026-08-01.csv"]
+
+
+def test_an_mbox_loses_the_person_s_message_and_the_reply_to_it_byte_for_byte(tmp_path):
+    first = b"From ana@example.com Mon Aug  3 10:00:00 2026\nMessage-ID: <m1@example.com>\nFrom: Ana <ANA@example.com>\n\nhola\n>From here on\n\n"
+    reply = b"From soporte@alba.example Mon Aug  3 11:00:00 2026\nMessage-ID: <r1@alba.example>\nIn-Reply-To: <m1@example.com>\n\nrespuesta\n\n"
+    other = b"From luis@example.net Mon Aug  3 12:00:00 2026\nMessage-ID: <m2@example.net>\nFrom: luis@example.net\n\notro\n"
+    folder = _cut_folder(tmp_path, {"email/mailbox_2026-08-03.mbox": first + reply + other}, "email:ana@example.com")
+    assert _content(folder, "email/mailbox_2026-08-03.mbox") == other
+
+
+def test_a_feed_item_is_cut_even_when_the_name_is_written_as_character_references(tmp_path):
+    feed = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>t</title>\n'
+        b"<item><guid>a</guid><author>Ana Mar&#237;a Soto</author></item>\n"
+        b"<item><guid>b</guid><author>Luis Gil</author></item>\n</channel></rss>\n"
+    )
+    folder = _cut_folder(tmp_path, {"web/blog_2026-08-01.xml": feed}, "web:Ana María Soto")
+    assert _content(folder, "web/blog_2026-08-01.xml") == feed.replace(
+        b"<item><guid>a</guid><author>Ana Mar&#237;a Soto</author></item>", b""
+    )
+
+
+def test_a_json_delivery_loses_the_person_s_objects_and_the_replies_to_them(tmp_path):
+    page = {
+        "data": [
+            {"id": "t1", "author_id": "u9", "text": "fatal"},
+            {"id": "t2", "author_id": "brand", "in_reply_to_user_id": "u9", "conversation_id": "t1", "text": "sorry"},
+            {"id": "t3", "author_id": "u5", "text": "ok"},
+        ],
+        "includes": {"users": [{"id": "u9", "username": "ana"}, {"id": "u5", "username": "luis"}]},
+        "meta": {"result_count": 3},
+    }
+    folder = _cut_folder(tmp_path, {"twitter/mentions/page_00001.json": json.dumps(page, indent=2).encode()}, "twitter:u9")
+    cut = json.loads(_content(folder, "twitter/mentions/page_00001.json"))
+    assert cut == {
+        "data": [{"id": "t3", "author_id": "u5", "text": "ok"}],
+        "includes": {"users": [{"id": "u5", "username": "luis"}]},
+        "meta": {"result_count": 3},
+    }
+
+
+def test_an_unreadable_file_that_names_the_person_is_deleted_and_one_that_does_not_is_left(tmp_path):
+    folder = _cut_folder(
+        tmp_path,
+        {"chat/sessions_2026-08-01.json": b'{"sessions": [{"visitor": "ana@example.com"', "chat/sessions_2026-08-02.json": b"{"},
+        "email:ana@example.com",
+    )
+    assert [str(path) for path in folder.deleted] == ["chat/sessions_2026-08-01.json"]
+    assert folder.rewritten == [] and folder.untouchable == {}

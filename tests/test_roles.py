@@ -49,7 +49,10 @@ MATRIX = [
         "loader",
     ),
     (INSERT_CURSOR, "loader"),
-    ("select count(*) from audit.landed_files", "loader"),
+    ("select count(*) from audit.landed_files", "loader eraser"),
+    ("update audit.landed_files set sha256 = sha256 where channel = 'x'", "loader eraser"),
+    ("update audit.landed_files set records = 0 where channel = 'x'", "loader"),
+    ("delete from audit.landed_files where channel = 'x'", "loader"),
     ("select count(*) from review.classification_overrides", "transformer reviewer eraser"),
     (INSERT_OVERRIDE, "reviewer"),
     ("update review.classification_overrides set reason = 'changed'", ""),
@@ -290,3 +293,64 @@ def test_an_override_is_recorded_as_the_reviewer(built_warehouse):
     with _withheld(built_warehouse, "insert", "review.classification_overrides", "voc_reviewer"):
         with pytest.raises(errors.InsufficientPrivilege, match="classification_overrides"):
             review.record(built_warehouse, contact_id, "praise", by="probe", reason="roles probe")
+
+
+def test_a_configured_warehouse_creates_each_duty_s_login_from_its_airflow_connection(landing_database, monkeypatch):
+    """`voc setup` against a configured warehouse creates the logins its duty connections name
+    (AIRFLOW_CONN_VOC_WAREHOUSE_<DUTY>) in their roles, gives them the configured password (rotation), and refuses
+    a login that exists outside its duty's role."""
+    import secrets
+
+    from voc import warehouse
+    from voc.settings import get_settings
+    from voc.warehouse import Connection
+
+    own, _ = landing_database
+    owner = Connection.from_url(own.warehouse_url)
+    suffix = secrets.token_hex(3)
+    logins = {
+        duty: Connection(owner.host, owner.port, f"probe_{duty}_{suffix}", secrets.token_urlsafe(12), owner.database)
+        for duty in ("loader", "transformer", "reader", "eraser")
+    }
+    for duty, login in logins.items():
+        monkeypatch.setenv(f"AIRFLOW_CONN_VOC_WAREHOUSE_{duty.upper()}", login.url)
+    monkeypatch.setenv("VOC_WAREHOUSE_URL", own.warehouse_url)
+    configured = dataclasses.replace(own, duty_urls=get_settings().duty_urls)
+    assert dict(configured.duty_urls) == {duty: login.url for duty, login in logins.items()}
+    outsider = f"probe_outsider_{suffix}"
+    try:
+        warehouse.bootstrap(configured)
+        for duty, login in logins.items():
+            with psycopg.connect(login.url) as conn:
+                assert conn.execute(
+                    "select current_user, pg_has_role(current_user, %s, 'member'), rolsuper "
+                    "from pg_roles where rolname = current_user",
+                    (warehouse.DUTY_ROLES[duty],),
+                ).fetchone() == (login.user, True, False)
+            with warehouse.connect(configured, duty=duty) as conn:
+                assert conn.execute("select current_user").fetchone() == (warehouse.DUTY_ROLES[duty],)
+        assert _try(configured, "loader", INSERT_CURSOR)
+        assert not _try(configured, "reader", "select count(*) from raw.phone_calls")
+        assert not _try(configured, "transformer", INSERT_CURSOR)
+
+        # rotation: the connection's new password is the login's after the next set-up; the old one stops working
+        rotated = dataclasses.replace(logins["loader"], password=secrets.token_urlsafe(12))
+        monkeypatch.setenv("AIRFLOW_CONN_VOC_WAREHOUSE_LOADER", rotated.url)
+        warehouse.bootstrap(dataclasses.replace(own, duty_urls=get_settings().duty_urls))
+        with psycopg.connect(rotated.url) as conn:
+            assert conn.execute("select current_user").fetchone() == (rotated.user,)
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            psycopg.connect(logins["loader"].url)
+
+        # a login that exists outside the duty's role is named, not silently granted the role
+        with warehouse.connect(configured, autocommit=True) as conn:
+            conn.execute(f"create role {outsider} login password 'x-{suffix}'")
+        monkeypatch.setenv("AIRFLOW_CONN_VOC_WAREHOUSE_READER", dataclasses.replace(logins["reader"], user=outsider).url)
+        with pytest.raises(warehouse.WarehouseError, match=f"{outsider}.*not a member of voc_reader"):
+            warehouse.bootstrap(dataclasses.replace(own, duty_urls=get_settings().duty_urls))
+    finally:
+        with warehouse.connect(own, autocommit=True) as conn:
+            for name in [login.user for login in logins.values()] + [outsider]:
+                if conn.execute("select 1 from pg_roles where rolname = %s", (name,)).fetchone():
+                    conn.execute(f"drop owned by {name} cascade")
+                    conn.execute(f"drop role {name}")

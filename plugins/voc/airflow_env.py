@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from voc.settings import Settings, get_settings
+from voc.settings import DUTIES, WAREHOUSE_CONN_ID, Settings, conn_variable, duty_conn_id, get_settings
 
 
 def airflow_env(settings: Settings | None = None) -> dict[str, str]:
@@ -43,21 +43,49 @@ def configure(settings: Settings | None = None) -> dict[str, str]:
 
 
 def export_dbt_env(settings: Settings | None = None) -> dict[str, str]:
-    """Export dbt's environment (the transformer's VOC_PG_*, the pseudonymisation pads) into this process, for the
-    dbt tasks Cosmos runs in it, derived from the one warehouse setting (`VOC_WAREHOUSE_URL` or the Airflow
-    connection `voc_warehouse`); existing values win. Reads settings and files only: safe while parsing a DAG."""
-    from voc import warehouse
-    from voc.transform import dbt_env
+    """Export what the dbt tasks Cosmos runs in this process need, existing values winning: the transformer's Airflow
+    connection (``voc_warehouse_transformer``, which Cosmos maps to dbt's profile) where the environment can derive
+    it (the embedded warehouse's transformer login, or ``VOC_TRANSFORMER_URL``), the pseudonymisation pads (PGOPTIONS,
+    see voc.privacy), the time zone and the phone country code. A connection defined in Airflow's metadata database
+    or secrets backend is left to Airflow's own lookup. Reads settings and files only: safe while parsing a DAG."""
+    from voc import privacy, warehouse
 
     settings = settings or get_settings()
+    env = {
+        "VOC_PHONE_COUNTRY_CODE": settings.phone_country_code,
+        "VOC_TIMEZONE": settings.timezone,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    if warehouse.is_embedded(settings) or os.environ.get("VOC_TRANSFORMER_URL"):
+        try:
+            env[conn_variable(duty_conn_id("transformer"))] = warehouse.url(settings, "transformer")
+        except warehouse.WarehouseError:
+            pass  # not initialised yet: `voc setup` starts it
     try:
-        # without a pseudonymisation secret dbt's first statement says what to set (macro check_pseudonym_key)
-        env = dbt_env(settings, without_secret=True)
-    except warehouse.WarehouseError:
-        return {}  # not initialised yet: `voc setup` starts it
+        env["PGOPTIONS"] = privacy.session_options(settings)
+    except (privacy.PrivacyError, warehouse.WarehouseError):
+        pass  # without the secret, dbt's first statement says what to set (macro check_pseudonym_key)
     for key, value in env.items():
         os.environ.setdefault(key, value)
     return env
+
+
+def task_settings() -> Settings:
+    """The settings inside an Airflow task. The warehouse's connections (``voc_warehouse`` and
+    ``voc_warehouse_<duty>``) that the environment does not define are looked up through Airflow (its metadata
+    database or secrets backend), so a deployment can keep them there; the values stay in this task's process."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    wanted = {WAREHOUSE_CONN_ID: "VOC_WAREHOUSE_URL"} | {duty_conn_id(duty): f"VOC_{duty.upper()}_URL" for duty in DUTIES}
+    for conn_id, variable in wanted.items():
+        if os.environ.get(variable) or os.environ.get(conn_variable(conn_id)):
+            continue
+        try:
+            os.environ[conn_variable(conn_id)] = Connection.get(conn_id).get_uri()
+        except AirflowNotFoundException:
+            continue
+    return get_settings()
 
 
 class AirflowSetupError(RuntimeError):

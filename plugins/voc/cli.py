@@ -51,7 +51,10 @@ def cmd_warehouse(args: argparse.Namespace) -> int:
     elif args.action == "url":
         print(warehouse.url(settings))
     elif args.action == "env":
-        for key, value in warehouse.libpq_env(settings).items():
+        from voc.transform import dbt_env
+
+        # what dbt on the command line needs: the transformer's login, its role, the pseudonymisation key pads
+        for key, value in dbt_env(settings).items():
             print(f"export {key}={shlex.quote(value)}")
     elif args.action in ("add-reader", "add-reviewer"):
         duty = args.action.removeprefix("add-")
@@ -262,12 +265,20 @@ def cmd_erase(args: argparse.Namespace) -> int:
     _say(("[dry run] " if args.dry_run else "") + report.summary())
     for table in sorted(report.raw_rows_deleted | report.raw_rows_rewritten):
         _say(f"  {table}: {report.raw_rows_deleted[table]} deleted, {report.raw_rows_rewritten[table]} rewritten")
-    for path in report.files_naming_person:
-        _say(f"  still in the drop folder (the source's export: delete or replace it): {path}")
+    for path in report.files_rewritten:
+        _say(f"  drop folder: {path} " + ("would be " if args.dry_run else "") + "rewritten without the person")
+    for path in report.files_deleted:
+        _say(f"  drop folder: {path} " + ("would be " if args.dry_run else "") + "deleted (unreadable, held only in quarantine)")
     if args.dry_run:
+        for path in report.files_naming_person:
+            _say(f"  drop folder: {path} would still name the person")
         return 0
     if _rebuild_after_removal(settings, args, "the person"):
         _say("done: the person is in no table; audit.erasures logs the request by pseudonym")
+    if report.files_naming_person:
+        for path in report.files_naming_person:
+            print(f"voc erase: the drop folder still names the person: {path}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -356,7 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "warehouse",
-        help="the warehouse: start, stop, status, url (DSN), env (shell exports), add-reader NAME (a BI login), "
+        help="the warehouse: start, stop, status, url (the owner's DSN), env (shell exports for dbt and psql, as the "
+        "transformer), add-reader NAME (a BI login), "
         "add-reviewer NAME (quality staff)",
     )
     p.add_argument("action", choices=["start", "stop", "status", "url", "env", "add-reader", "add-reviewer"])

@@ -1,4 +1,4 @@
-"""Erasure: remove a person from the warehouse on request (`voc erase`, the `erase_customer` DAG).
+"""Erasure: remove a person from the warehouse on request (`voc erase`, the `housekeeping` DAG).
 
 A person is named by their identifiers (``kind:value``, the kinds of ``voc.privacy``: an e-mail address, a phone
 number, a chat visitor id, an X or Facebook user id, a feed author's name). In one transaction, as ``voc_eraser``:
@@ -13,11 +13,12 @@ number, a chat visitor id, an X or Facebook user id, a feed author's name). In o
 5. ``audit.erasures`` records the request by pseudonym only (with the secret's ``key_id``), and what was removed by
    table, in counts.
 
+The drop folder's files are cut the same way (``voc.erasure_files``): each file that names the person is rewritten
+without their units, so a replay from the start (`voc land --from-start`) does not bring them back; a file no
+channel reads, or one that cannot be written, is reported and makes the CLI exit non-zero.
+
 dbt is then rebuilt (the CLI and the DAG do it), so staging (views), the intermediate tables, the classifier's text
-cache (which keeps only texts still in the warehouse) and the marts no longer hold the person. The drop folder's
-files are the source's own exports and are not rewritten: the report lists those that still name the person, for
-whoever owns them to delete or replace, and a replay from the start (`voc land --from-start`) would bring the
-person back until they are.
+cache (which keeps only texts still in the warehouse) and the marts no longer hold the person.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from voc import privacy, warehouse
+from voc.erasure_files import DropFolderErasure
 from voc.settings import Settings, get_settings
 
 ERASURES_DDL = """
@@ -49,9 +51,13 @@ create table if not exists audit.erasures (
     overrides_deleted integer not null,
     files_naming_person integer not null
 );
+alter table audit.erasures
+    add column if not exists files_rewritten integer not null default 0,
+    add column if not exists files_deleted integer not null default 0;
 comment on table audit.erasures is
     'Erasure requests carried out: the person by pseudonym only (kind:HMAC, with the secret''s key_id), and how many '
-    'records were removed where; never an identifier.';
+    'records were removed where, and how many drop-folder files were rewritten, deleted or still name them; never an '
+    'identifier.';
 """
 
 _PHONE_LIKE = re.compile(r"\+?\d[\d ().\-/]{5,}\d")
@@ -108,7 +114,9 @@ class Report:
     raw_rows_rewritten: Counter = field(default_factory=Counter)
     quarantine_deleted: int = 0
     overrides_deleted: int = 0
-    files_naming_person: list[str] = field(default_factory=list)
+    files_rewritten: list[str] = field(default_factory=list)
+    files_deleted: list[str] = field(default_factory=list)
+    files_naming_person: list[str] = field(default_factory=list)  # "path (why it could not be cut)"
 
     def summary(self) -> str:
         deleted = sum(self.raw_rows_deleted.values())
@@ -116,11 +124,12 @@ class Report:
         return (
             f"erasure {self.erasure_id}: {deleted} raw record(s) deleted, {rewritten} rewritten without the person, "
             f"{self.quarantine_deleted} quarantined record(s) and {self.overrides_deleted} override(s) deleted; "
-            f"{len(self.files_naming_person)} drop-folder file(s) still name the person"
+            f"drop folder: {len(self.files_rewritten)} file(s) rewritten without the person, "
+            f"{len(self.files_deleted)} deleted, {len(self.files_naming_person)} still naming them"
         )
 
 
-class _Match:
+class Match:
     """Decides whether a JSON unit names the person: by identifier (first pass) or by a removed record's key."""
 
     def __init__(self, identifiers: list[Identifier], country_code: str, keys: set[str] | None = None) -> None:
@@ -151,22 +160,22 @@ class _Match:
         return False
 
 
-def _prune(value: Any, match: _Match, removed: list[str]) -> Any:
+def prune(value: Any, match: Match, removed: list[str]) -> Any:
     """The value without the list elements (objects) that name the person; their ids go to ``removed``."""
     if isinstance(value, dict):
-        return {key: _prune(item, match, removed) for key, item in value.items()}
+        return {key: prune(item, match, removed) for key, item in value.items()}
     if isinstance(value, list):
         kept = []
         for item in value:
             if isinstance(item, dict) and match.own(item):
-                _collect_ids([item], removed)
+                collect_ids([item], removed)
             else:
-                kept.append(_prune(item, match, removed))
+                kept.append(prune(item, match, removed))
         return kept
     return value
 
 
-def _collect_ids(unit: Any, into: list[str], *, in_list: bool = False) -> None:
+def collect_ids(unit: Any, into: list[str], *, in_list: bool = False) -> None:
     """The ids of a removed unit's list elements, nested at any depth (a removed comment's replies); the ids of plain
     nested objects (its author's, in ``from``) are not records and are left out."""
     if isinstance(unit, dict):
@@ -174,18 +183,18 @@ def _collect_ids(unit: Any, into: list[str], *, in_list: bool = False) -> None:
             if key == "id" and in_list and value is not None:
                 into.append(str(value))
             elif isinstance(value, (dict, list)):
-                _collect_ids(value, into)
+                collect_ids(value, into)
     elif isinstance(unit, list):
         for item in unit:
-            _collect_ids(item, into, in_list=True)
+            collect_ids(item, into, in_list=True)
 
 
-def redact(payload: Any, match: _Match) -> tuple[Any | None, list[str]]:
+def redact(payload: Any, match: Match) -> tuple[Any | None, list[str]]:
     """(the payload without the person, or None when the whole record is theirs; the ids of what was removed)."""
     removed: list[str] = []
     if isinstance(payload, dict) and match.own(payload):
         return None, removed
-    pruned = _prune(payload, match, removed)
+    pruned = prune(payload, match, removed)
     return pruned, [key for key in removed if key]
 
 
@@ -217,7 +226,8 @@ def erase(
             }
         ),
     )
-    by_identifier = _Match(people, settings.phone_country_code)
+    by_identifier = Match(people, settings.phone_country_code)
+    files = DropFolderErasure(settings.drop_folder)
     with warehouse.connect(settings, duty="eraser") as conn:
         tables = _raw_tables(conn)
         removed_keys: set[str] = set()
@@ -228,8 +238,9 @@ def erase(
             for key, gone in _apply(conn, table, rows.fetchall(), by_identifier, report, dry_run):
                 removed_keys.add(key)
                 removed_contacts.update(f"{channel}:{item}" for item in gone)
+        removed_keys.update(files.cut(by_identifier))
         # one level of references: what answers, rates or tracks a removed record
-        by_key = _Match(people, settings.phone_country_code, keys={key for key in removed_keys if len(key) >= 4})
+        by_key = Match(people, settings.phone_country_code, keys={key for key in removed_keys if len(key) >= 4})
         if by_key.keys:
             for table, channel in tables.items():
                 rows = conn.execute(
@@ -245,6 +256,8 @@ def erase(
                 )
                 for _key, gone in _apply(conn, table, rows.fetchall(), by_key, report, dry_run):
                     removed_contacts.update(f"{channel}:{item}" for item in gone)
+            files.cut(by_key)
+        files.check(by_identifier)
         report.quarantine_deleted = _erase_quarantine(conn, by_identifier, dry_run)
         if removed_contacts:
             cursor = conn.execute(
@@ -254,15 +267,22 @@ def erase(
                 (sorted(removed_contacts),),
             )
             report.overrides_deleted = cursor.fetchone()[0] if dry_run else len(cursor.fetchall())
-        report.files_naming_person = [str(path) for path in _files_naming(settings.drop_folder, by_identifier)]
         if dry_run:
             conn.rollback()
+        else:
+            # the files first: a failure after them leaves the request to be run again, which finds the rest
+            files.write(conn)
+        report.files_rewritten = [str(path) for path in files.rewritten]
+        report.files_deleted = [str(path) for path in files.deleted]
+        report.files_naming_person = [f"{path.relative_to(files.folder)} ({why})" for path, why in files.untouchable.items()]
+        if dry_run:
             return report
         conn.execute(
             """
             insert into audit.erasures (erasure_id, request_ref, key_id, pseudonyms, raw_rows_deleted,
-                raw_rows_rewritten, quarantine_deleted, overrides_deleted, files_naming_person)
-            values (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+                raw_rows_rewritten, quarantine_deleted, overrides_deleted, files_naming_person, files_rewritten,
+                files_deleted)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
             """,
             (
                 report.erasure_id,
@@ -274,13 +294,15 @@ def erase(
                 report.quarantine_deleted,
                 report.overrides_deleted,
                 len(report.files_naming_person),
+                len(report.files_rewritten),
+                len(report.files_deleted),
             ),
         )
         conn.commit()
     return report
 
 
-def _apply(conn, table: str, rows, match: _Match, report: Report, dry_run: bool) -> Iterator[tuple[str, list[str]]]:
+def _apply(conn, table: str, rows, match: Match, report: Report, dry_run: bool) -> Iterator[tuple[str, list[str]]]:
     """Delete or rewrite each row that names the person; yield (record key, ids of the contacts removed)."""
     for key, payload in rows:
         pruned, gone = redact(payload, match)
@@ -301,11 +323,11 @@ def _apply(conn, table: str, rows, match: _Match, report: Report, dry_run: bool)
 
 def _nested_ids(payload: Any) -> list[str]:
     ids: list[str] = []
-    _collect_ids(payload, ids)
+    collect_ids(payload, ids)
     return ids
 
 
-def _erase_quarantine(conn, match: _Match, dry_run: bool) -> int:
+def _erase_quarantine(conn, match: Match, dry_run: bool) -> int:
     """Delete the quarantined records whose original bytes name the person (decoded leniently: they are there
     because they could not be read)."""
     doomed = [
@@ -320,18 +342,6 @@ def _erase_quarantine(conn, match: _Match, dry_run: bool) -> int:
     if doomed and not dry_run:
         conn.execute("delete from raw.quarantine where quarantine_id = any(%s)", (doomed,))
     return len(doomed)
-
-
-def _files_naming(folder: Path, match: _Match) -> Iterator[Path]:
-    """The drop folder's files that name the person (they are the source's exports: listed, not rewritten)."""
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name != ".voc-sample":
-            data = path.read_bytes()
-            text = data.decode("utf-8", "replace")
-            if any(identifier.names(text, match.country_code) for identifier in match.identifiers):
-                yield path.relative_to(folder)
 
 
 _REQUEST_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
@@ -393,6 +403,8 @@ def as_json(report: Report) -> str:
             "raw_rows_rewritten": dict(report.raw_rows_rewritten),
             "quarantine_deleted": report.quarantine_deleted,
             "overrides_deleted": report.overrides_deleted,
+            "files_rewritten": len(report.files_rewritten),
+            "files_deleted": len(report.files_deleted),
             "files_naming_person": len(report.files_naming_person),
         }
     )

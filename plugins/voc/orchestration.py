@@ -12,7 +12,7 @@ from airflow.sdk import DAG, AssetAny, CronDataIntervalTimetable, task
 
 from voc.assets import MARTS, raw_asset
 from voc.channels.base import Channel
-from voc.settings import get_settings
+from voc.settings import duty_conn_id, get_settings
 
 START_DATE = pendulum.datetime(2026, 1, 1, tz="UTC")
 DEFAULT_ARGS = {
@@ -43,9 +43,10 @@ def build_ingest_dag(channel: Channel, doc_md: str | None = None) -> DAG:
         def land(run_id: str | None = None) -> dict:
             """Land everything new; returns counts, files and cursor (no payloads) for XCom."""
             from voc import warehouse
+            from voc.airflow_env import task_settings
             from voc.landing import land_channel
 
-            settings = get_settings()
+            settings = task_settings()
             warehouse.ensure_running(settings)
             return land_channel(channel.name, settings, run_id=run_id).as_dict()
 
@@ -53,15 +54,19 @@ def build_ingest_dag(channel: Channel, doc_md: str | None = None) -> DAG:
     return dag
 
 
+TRANSFORMER_CONN_ID = duty_conn_id("transformer")
+
+
 def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
     """`transform_dbt`: the dbt project as Airflow tasks (Cosmos, rendered from the dbt manifest)."""
     from cosmos import DbtTaskGroup, ExecutionConfig, LoadMode, ProfileConfig, ProjectConfig, RenderConfig, TestBehavior
+    from cosmos.profiles import PostgresUserPasswordProfileMapping
 
     from voc.airflow_env import export_dbt_env
     from voc.transform import dbt_executable, manifest_path
 
     settings = get_settings()
-    export_dbt_env(settings)  # dbt's profile reads VOC_PG_*, derived here from the one warehouse setting
+    export_dbt_env(settings)  # the embedded warehouse's transformer connection and the pseudonymisation pads
     if not manifest_path(settings).exists():
         raise FileNotFoundError(
             f"the dbt manifest {manifest_path(settings)} is missing: run `voc setup` (or `voc dbt parse`) to write it"
@@ -80,9 +85,22 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
 
         @task
         def prepare_warehouse() -> None:
-            from voc import warehouse
+            """Set the warehouse up (idempotent) and check that dbt's connection is defined."""
+            from airflow.sdk import Connection
+            from airflow.sdk.exceptions import AirflowNotFoundException
 
-            warehouse.ensure_running(settings)
+            from voc import warehouse
+            from voc.airflow_env import task_settings
+
+            warehouse.ensure_running(task_settings())
+            try:
+                Connection.get(TRANSFORMER_CONN_ID)
+            except AirflowNotFoundException:
+                raise AirflowNotFoundException(
+                    f"dbt connects with the Airflow connection {TRANSFORMER_CONN_ID}, which is not defined: define it "
+                    "(AIRFLOW_CONN_VOC_WAREHOUSE_TRANSFORMER, the metadata database or a secrets backend) as a login "
+                    "in role voc_transformer (`voc setup` creates the login it names) or as the warehouse's owner"
+                ) from None
 
         dbt = DbtTaskGroup(
             group_id="dbt",
@@ -91,10 +109,14 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
                 manifest_path=manifest_path(settings),
                 install_dbt_deps=False,
             ),
+            # dbt's profile from the transformer's Airflow connection, acting as voc_transformer whichever login it is
             profile_config=ProfileConfig(
                 profile_name="voc",
                 target_name="warehouse",
-                profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
+                profile_mapping=PostgresUserPasswordProfileMapping(
+                    conn_id=TRANSFORMER_CONN_ID,
+                    profile_args={"schema": "staging", "threads": 4, "role": "voc_transformer"},
+                ),
             ),
             execution_config=ExecutionConfig(dbt_executable_path=dbt_executable()),
             render_config=RenderConfig(
@@ -138,9 +160,11 @@ def build_publish_dag(doc_md: str | None = None) -> DAG:
         @task(retries=0, multiple_outputs=False)  # a failed gate is a finding, not a glitch: never retried
         def check_quality(data_interval_start=None, data_interval_end=None, run_id: str | None = None) -> dict:
             """Run the Great Expectations gate; fails naming the failed expectations. Returns the summary."""
+            from voc.airflow_env import task_settings
             from voc.quality import QualityGateFailed, run_gate
             from voc.reporting import withdraw_report
 
+            settings = task_settings()
             start = report_month(data_interval_start, settings.timezone)
             end = report_month(data_interval_end, settings.timezone)
             try:
@@ -153,8 +177,10 @@ def build_publish_dag(doc_md: str | None = None) -> DAG:
         def render_report(gate: dict, data_interval_start=None, run_id: str | None = None) -> str:
             """Check that the marts hold every load and cover the month, then write the report; a refusal
             withdraws the month's earlier report."""
+            from voc.airflow_env import task_settings
             from voc.reporting import ReportError, render_monthly_report, withdraw_report
 
+            settings = task_settings()
             month = report_month(data_interval_start, settings.timezone)
             try:
                 path = render_monthly_report(settings, month=month, gate=gate, run_id=run_id, generated_at=pendulum.now("UTC"))
@@ -185,25 +211,31 @@ def build_housekeeping_dag(doc_md: str | None = None) -> DAG:
         def erase_requested() -> dict:
             """Carry out the queued erasure requests; XCom gets ids, pseudonyms and counts, never an identifier."""
             from voc import erasure, warehouse
+            from voc.airflow_env import task_settings
 
-            settings = get_settings()
+            settings = task_settings()
             warehouse.ensure_running(settings)
             reports = erasure.carry_out_queued(settings)
             for report in reports:
                 print(report.summary())
+            left = [path for report in reports for path in report.files_naming_person]
+            for path in left:
+                print(f"the drop folder still names an erased person: {path}")
             return {
                 "erasures": [report.erasure_id for report in reports],
                 "raw_rows_removed": sum(
                     sum(report.raw_rows_deleted.values()) + sum(report.raw_rows_rewritten.values()) for report in reports
                 ),
+                "files_still_naming": len(left),
             }
 
         @task
         def apply_retention() -> dict:
             """Remove raw and quarantined records past their periods (VOC_RETENTION_*_DAYS)."""
             from voc import retention
+            from voc.airflow_env import task_settings
 
-            removed = retention.apply(get_settings())
+            removed = retention.apply(task_settings())
             for layer in removed:
                 print(f"{layer.layer}: {layer.total} record(s) loaded before {layer.cutoff:%Y-%m-%d %H:%M} UTC removed")
             if not removed:
@@ -214,10 +246,16 @@ def build_housekeeping_dag(doc_md: str | None = None) -> DAG:
         def rebuild(erased: dict, expired: dict) -> str:
             """dbt build, when an erasure or retention removed anything (staging views follow at once; tables do not)."""
             from voc import transform
+            from voc.airflow_env import task_settings
 
             if not erased["raw_rows_removed"] and not erased["erasures"] and not any(expired.values()):
                 return "nothing removed: no rebuild"
-            transform.build(get_settings())
+            transform.build(task_settings())
+            if erased.get("files_still_naming"):
+                raise RuntimeError(
+                    f"{erased['files_still_naming']} drop-folder file(s) still name an erased person (listed in "
+                    "erase_requested's log): delete or replace them; the warehouse was rebuilt without the person"
+                )
             return "rebuilt"
 
         rebuild(erase_requested(), apply_retention())

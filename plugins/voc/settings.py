@@ -5,6 +5,8 @@
 | `VOC_HOME` | `<project>/.voc` | state folder: embedded warehouse, sample data, reports, Airflow home |
 | `VOC_WAREHOUSE_URL` | (embedded) | a PostgreSQL URL (`postgresql://user:pass@host:port/db`); unset = embedded server |
 | `AIRFLOW_CONN_VOC_WAREHOUSE` | | the same as an Airflow connection URI; used when `VOC_WAREHOUSE_URL` is unset |
+| `VOC_<DUTY>_URL` | (the owner) | a configured warehouse's login for one duty (`LOADER`, `TRANSFORMER`, `READER`, `REVIEWER`, `ERASER`); `voc setup` creates it in the duty's role |
+| `AIRFLOW_CONN_VOC_WAREHOUSE_<DUTY>` | | the same as an Airflow connection URI; used when `VOC_<DUTY>_URL` is unset |
 | `VOC_DROP_DIR` | `$VOC_SAMPLE_DIR` | the drop folder the channels read: your exports, one sub-folder per channel |
 | `VOC_SAMPLE_DIR` | `$VOC_HOME/sample` | where `voc sample` and `voc demo` write the generated sample (never your exports) |
 | `VOC_REPORTS_DIR` | `$VOC_HOME/reports` | where published reports land |
@@ -35,6 +37,18 @@ PROJECT_ROOT = Path(os.environ.get("VOC_PROJECT_ROOT", Path(__file__).resolve().
 
 # What each pipeline step does to the warehouse; each connects as the role voc_<duty> (voc.warehouse.DUTY_ROLES).
 DUTIES = ("loader", "transformer", "reader", "reviewer", "eraser")
+# The Airflow connection of the warehouse's owner, and of each duty's login (voc_warehouse_<duty>).
+WAREHOUSE_CONN_ID = "voc_warehouse"
+
+
+def duty_conn_id(duty: str) -> str:
+    """The Airflow connection id of a duty's login, e.g. ``voc_warehouse_loader``."""
+    return f"{WAREHOUSE_CONN_ID}_{duty}"
+
+
+def conn_variable(conn_id: str) -> str:
+    """The environment variable Airflow reads a connection from (``AIRFLOW_CONN_<ID>``)."""
+    return f"AIRFLOW_CONN_{conn_id.upper()}"
 
 
 @dataclass(frozen=True)
@@ -47,7 +61,8 @@ class Settings:
     timezone: str
     drop_dir: Path | None = None  # None: the channels read the sample
     freshness_tolerance_hours: int = 48
-    # a configured warehouse's login per duty (VOC_<DUTY>_URL); a duty without one connects with warehouse_url
+    # a configured warehouse's login per duty (VOC_<DUTY>_URL or the Airflow connection voc_warehouse_<duty>); a duty
+    # without one connects with warehouse_url
     duty_urls: tuple[tuple[str, str], ...] = ()
     pseudonym_secret: str | None = field(default=None, repr=False)  # voc.privacy reads it; never printed
     pseudonym_secret_file: str | None = None
@@ -87,7 +102,7 @@ class Settings:
 def get_settings() -> Settings:
     """Read the settings from the environment (cheap: call it where you need it)."""
     home = Path(os.environ.get("VOC_HOME", PROJECT_ROOT / ".voc")).resolve()
-    url = os.environ.get("VOC_WAREHOUSE_URL") or os.environ.get("AIRFLOW_CONN_VOC_WAREHOUSE") or None
+    url = os.environ.get("VOC_WAREHOUSE_URL") or os.environ.get(conn_variable(WAREHOUSE_CONN_ID)) or None
     return Settings(
         project_root=PROJECT_ROOT,
         home=home,
@@ -98,7 +113,9 @@ def get_settings() -> Settings:
         drop_dir=Path(os.environ["VOC_DROP_DIR"]).resolve() if os.environ.get("VOC_DROP_DIR") else None,
         freshness_tolerance_hours=_hours(os.environ.get("VOC_FRESHNESS_TOLERANCE_HOURS", "48")),
         duty_urls=tuple(
-            (duty, os.environ[f"VOC_{duty.upper()}_URL"]) for duty in DUTIES if os.environ.get(f"VOC_{duty.upper()}_URL")
+            (duty, login)
+            for duty in DUTIES
+            if (login := os.environ.get(f"VOC_{duty.upper()}_URL") or os.environ.get(conn_variable(duty_conn_id(duty))))
         ),
         pseudonym_secret=os.environ.get("VOC_PSEUDONYM_SECRET") or None,
         pseudonym_secret_file=os.environ.get("VOC_PSEUDONYM_SECRET_FILE") or None,

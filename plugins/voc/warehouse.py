@@ -109,6 +109,8 @@ grant select, update, delete on all tables in schema raw to voc_eraser;
 alter default privileges in schema raw grant select, update, delete on tables to voc_eraser;
 alter default privileges for role voc_loader in schema raw grant select, update, delete on tables to voc_eraser;
 grant select, delete on review.classification_overrides to voc_eraser;
+-- a drop-folder file cut without the person is recorded as landed with its new content (voc.erasure_files)
+grant select, update (size_bytes, mtime_ns, sha256) on audit.landed_files to voc_eraser;
 revoke all on audit.erasures, audit.retention_runs from voc_loader;
 grant select, insert on audit.erasures, audit.retention_runs to voc_eraser;
 
@@ -521,6 +523,45 @@ def bootstrap(settings: Settings | None = None) -> None:
         conn.execute(ROLES_SQL.replace("{database}", sql.Identifier(database).as_string(conn)))
         if is_embedded(settings):
             _duty_logins(conn, settings or get_settings())
+        else:
+            _configured_logins(conn, settings or get_settings())
+
+
+def _configured_logins(conn: psycopg.Connection, settings: Settings) -> None:
+    """A configured warehouse's duty logins, as their URLs name them (``VOC_<DUTY>_URL`` or the Airflow connection
+    ``voc_warehouse_<duty>``): a missing login is created in its duty's role, an existing one gets the configured
+    password, so the credentials live in one place (the deployment's connections). A duty whose login is the owner
+    is left alone; an existing login outside its duty's role is refused, not silently granted."""
+    owner = Connection.from_url(settings.warehouse_url or "")
+    for duty, login_url in settings.duty_urls:
+        login, role = Connection.from_url(login_url), DUTY_ROLES[duty]
+        if login.user == owner.user:
+            continue
+        if not _LOGIN_NAME.fullmatch(login.user) or login.user.startswith("pg_"):
+            raise WarehouseError(f"the {duty} login {login.user!r} is not a valid login name (lowercase letters, digits, _)")
+        found = conn.execute(
+            "select rolsuper, pg_has_role(oid, %s, 'member') from pg_roles where rolname = %s", (role, login.user)
+        ).fetchone()
+        if found is None:
+            if not login.password:
+                raise WarehouseError(
+                    f"the {duty} login {login.user!r} does not exist and its URL has no password to create it with"
+                )
+            statement = sql.SQL("create role {} login password {} in role {}")
+            conn.execute(statement.format(sql.Identifier(login.user), sql.Literal(login.password), sql.Identifier(role)))
+            log.info("created the %s login %s (role %s)", duty, login.user, role)
+            continue
+        superuser, member = found
+        if superuser or not (member or login.user == role):
+            raise WarehouseError(
+                f"the {duty} login {login.user!r} exists and is "
+                + ("a superuser" if superuser else f"not a member of {role}")
+                + f": name another login in VOC_{duty.upper()}_URL, or `grant {role} to {login.user}`"
+            )
+        if login.password:
+            conn.execute(
+                sql.SQL("alter role {} login password {}").format(sql.Identifier(login.user), sql.Literal(login.password))
+            )
 
 
 def _duty_logins(conn: psycopg.Connection, settings: Settings) -> None:
