@@ -100,6 +100,8 @@ def cmd_land(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     warehouse.ensure_running(settings)
+    if args.live:
+        return _land_live(args, settings)
     names = args.channels or list(REGISTRY)
     failed: list[str] = []
     for name in names:
@@ -118,6 +120,41 @@ def cmd_land(args: argparse.Namespace) -> int:
             _say(f"{name:9s} {file_ref}: its reader failed; the file is kept whole in raw.quarantine")
     if failed:
         print(f"landing failed for {', '.join(failed)}; the other channels landed", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _land_live(args: argparse.Namespace, settings) -> int:
+    """`voc land --live [CHANNEL|STREAM ...]`: each live stream in turn, from its server."""
+    import psycopg
+
+    from voc import warehouse
+    from voc.channels import live_streams
+    from voc.channels.live import LiveSourceError
+    from voc.landing import land_stream
+
+    streams = live_streams(settings)
+    wanted = args.channels or list(streams)
+    names = [name for name in streams if name in wanted or name.split(".")[0] in wanted]
+    unknown = [name for name in wanted if name not in streams and not any(s.startswith(name + ".") for s in streams)]
+    if unknown:
+        print(f"voc land --live: no live stream {', '.join(unknown)}; known: {', '.join(streams)}", file=sys.stderr)
+        return 2
+    failed: list[str] = []
+    for name in names:
+        try:
+            summary = land_stream(name, settings, from_start=args.from_start, progress=_say if args.verbose else None)
+        except (LiveSourceError, psycopg.Error, warehouse.WarehouseError) as error:
+            print(f"{name}: live landing failed: {_first_line(error)}", file=sys.stderr)
+            failed.append(name)
+            continue
+        _say(
+            f"{name:18s} responses {summary.files:4d}  received {summary.received:6d}  new {summary.inserted:6d}  "
+            f"changed {summary.updated:5d}  quarantined {summary.quarantined:3d}"
+            + (f"  ({summary.note})" if summary.note else "")
+        )
+    if failed:
+        print(f"live landing failed for {', '.join(failed)}; the other streams landed", file=sys.stderr)
         return 1
     return 0
 
@@ -383,8 +420,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="folder (default: $VOC_SAMPLE_DIR; never the drop folder of real exports)")
     p.set_defaults(func=cmd_sample)
 
-    p = sub.add_parser("land", help="land channels into the raw schema")
-    p.add_argument("channels", nargs="*", help="channel names (default: all)")
+    p = sub.add_parser(
+        "land",
+        help="land channels into the raw schema: their drop folders, or with --live their servers",
+        description="Land what is new. By default each channel's drop folder (your exports, or the sample). With "
+        "--live, the live streams read from their servers instead: twitter.mentions, twitter.timeline, "
+        "twitter.search (X API v2, Airflow connection voc_x) and web.<feed> (VOC_WEB_FEEDS); each response is "
+        "kept in the channel's drop folder, which stays the replay path (--from-start).",
+    )
+    p.add_argument("channels", nargs="*", help="channel names (default: all); with --live, streams or channels")
+    p.add_argument("--live", action="store_true", help="read the live streams from their servers (README: Live channels)")
     p.add_argument("--from-start", action="store_true", help="replay the source from the start (adds nothing twice)")
     p.add_argument("-v", "--verbose", action="store_true", help="one line per page")
     p.set_defaults(func=cmd_land)

@@ -121,6 +121,7 @@ class LandingSummary:
     quarantined: int = 0
     cursor: str | None = None
     files: int = 0  # drop-folder files read (new or changed)
+    note: str | None = None  # why a live run stopped early (a rate limit)
     unreadable: list[str] = field(default_factory=list)  # files quarantined whole because their reader failed
     by_table: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -135,6 +136,7 @@ class LandingSummary:
             "quarantined": self.quarantined,
             "cursor": self.cursor,
             "files": self.files,
+            "note": self.note,
             "unreadable_files": list(self.unreadable),
             "inserted_by_table": dict(self.by_table),
         }
@@ -261,10 +263,12 @@ def land_pages(
     run_id: str | None = None,
     started_at: datetime | None = None,
     files: tuple[LandedFile, ...] = (),
+    cursor_key: str | None = None,
 ) -> LandingSummary:
     """Write consecutive pages and what they complete in one transaction: the last page's cursor (API channels) or
-    the drop-folder files read to their end (`files`). `started_at` is when the batch began reading its pages
-    (default: when writing began); the batch row's `finished_at` is when it was written."""
+    the drop-folder files read to their end (`files`), or both (a live stream: its cursor under `cursor_key`, and
+    the file its response was kept as). `started_at` is when the batch began reading its pages (default: when
+    writing began); the batch row's `finished_at` is when it was written."""
     cursor_after = pages[-1].cursor
     records = [record for page in pages for record in page.records]
     rejected = [item for page in pages for item in page.rejected]
@@ -340,14 +344,14 @@ def land_pages(
                 started_at,
             ),
         )
-        if channel.folder is None:
+        if channel.folder is None or cursor_key is not None:
             cur.execute(
                 """
                 insert into audit.channel_cursors (channel, cursor_value, batch_id) values (%s, %s, %s)
                 on conflict (channel) do update
                 set cursor_value = excluded.cursor_value, batch_id = excluded.batch_id, updated_at = now()
                 """,
-                (channel.name, cursor_after, batch_id),
+                (cursor_key or channel.name, cursor_after, batch_id),
             )
         for done in files:
             cur.execute(
@@ -442,6 +446,92 @@ def land_channel(
     if failed:
         raise LandingError(f"{name}: {len(failed)} file(s) could not be read or kept: {'; '.join(failed)}")
     return total
+
+
+def land_stream(
+    name: str,
+    settings: Settings | None = None,
+    *,
+    from_start: bool = False,
+    run_id: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LandingSummary:
+    """Land what a live stream's server has after the stream's cursor (``voc.channels.live``): each response is
+    kept as a file of the channel's drop folder, read by the channel's reader, and landed with the file's manifest
+    row and the new cursor in one transaction. With ``from_start`` the stream's cursor is forgotten first.
+
+    Ends early, successfully, when the source's rate limit resets too late (``LandingSummary.note``); raises
+    ``LiveSourceError`` when the source cannot be read or gave a malformed response (kept and quarantined).
+    """
+    from voc.channels import get_stream
+    from voc.channels.live import LiveSourceError
+
+    settings = settings or get_settings()
+    stream = get_stream(name, settings)
+    channel = get_channel(stream.channel)
+    total = LandingSummary(channel=channel.name)
+    root = settings.channel_dir(channel.name)
+    with warehouse.connect(settings, duty="loader", autocommit=True) as conn:
+        with conn.transaction():
+            ensure_tables(conn, [channel], if_missing=True)
+            if from_start:
+                conn.execute("delete from audit.channel_cursors where channel = %s", (stream.name,))
+        cursor = total.cursor = read_cursor(conn, stream.name)
+        while True:
+            fetched = stream.fetch(cursor, settings)
+            files: tuple[LandedFile, ...] = ()
+            page = Page(cursor=fetched.cursor)
+            file_ref = f"{channel.name}/{fetched.file_name}"
+            if fetched.content is not None and fetched.file_name:
+                path = _keep(root / fetched.file_name, fetched.content)
+                for unit in _units(channel, path, file_ref, total):
+                    (page.records if isinstance(unit, RawRecord) else page.rejected).append(unit)
+                for item in page.rejected:
+                    log.warning("quarantined %s (%s): %s", item.source_ref, item.entity, item.reason)
+                stat = path.stat()
+                files = (
+                    LandedFile(
+                        fetched.file_name,
+                        stat.st_size,
+                        stat.st_mtime_ns,
+                        hashlib.sha256(fetched.content).hexdigest(),
+                        len(page.records),
+                        len(page.rejected),
+                    ),
+                )
+            if files or fetched.cursor != cursor:
+                done = land_pages(conn, channel, [page], cursor, run_id, files=files, cursor_key=stream.name)
+                for attr in ("pages", "received", "inserted", "updated", "rejected", "quarantined"):
+                    setattr(total, attr, getattr(total, attr) + getattr(done, attr))
+                for table, count in done.by_table.items():
+                    total.by_table[table] += count
+                total.files += len(files)
+                total.cursor = cursor = fetched.cursor
+                if progress and files:
+                    progress(
+                        f"{stream.name}: {file_ref} ({done.received} records, {done.inserted} new, {done.rejected} rejected)"
+                    )
+            if fetched.malformed:
+                raise LiveSourceError(
+                    f"{stream.name}: {fetched.malformed}, every attempt; the response was kept as {file_ref} and "
+                    "quarantined, and the cursor is where it was"
+                )
+            if fetched.note:
+                total.note = fetched.note
+                (progress or log.warning)(fetched.note)
+            if not fetched.has_more:
+                break
+    log.info("landed %s: %s", name, json.dumps(total.as_dict()))
+    return total
+
+
+def _keep(path: Path, content: bytes) -> Path:
+    """Write a live response into the drop folder atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(content)
+    partial.replace(path)
+    return path
 
 
 def _land_api(conn: psycopg.Connection, channel: Channel, settings: Settings, batches: _Batches) -> None:

@@ -12,6 +12,7 @@ from airflow.sdk import DAG, AssetAny, CronDataIntervalTimetable, task
 
 from voc.assets import MARTS, raw_asset
 from voc.channels.base import Channel
+from voc.channels.live import LiveStream
 from voc.settings import duty_conn_id, get_settings
 
 START_DATE = pendulum.datetime(2026, 1, 1, tz="UTC")
@@ -49,6 +50,41 @@ def build_ingest_dag(channel: Channel, doc_md: str | None = None) -> DAG:
             settings = task_settings()
             warehouse.ensure_running(settings)
             return land_channel(channel.name, settings, run_id=run_id).as_dict()
+
+        land()
+    return dag
+
+
+def build_live_dag(stream: LiveStream, doc_md: str | None = None) -> DAG:
+    """`ingest_live_<channel>_<stream>`: land what the stream's server has after its cursor. Paused when created:
+    a deployment turns on the streams whose connections it defined. A run stopped by a rate limit ends successful,
+    saying until when, and the next run resumes from the saved cursor."""
+    with DAG(
+        dag_id=f"ingest_live_{stream.name.replace('.', '_')}",
+        description=f"Land {stream.title} from its server into raw (cursor {stream.name})",
+        schedule=stream.schedule,
+        start_date=START_DATE,
+        catchup=False,  # the cursor, not the interval, says what is new
+        max_active_runs=1,
+        is_paused_upon_creation=True,
+        default_args=DEFAULT_ARGS | {"execution_timeout": timedelta(minutes=30)},
+        tags=["voc", "ingest", "live", stream.channel],
+        doc_md=doc_md,
+    ) as dag:
+
+        @task(outlets=[raw_asset(stream.channel)], multiple_outputs=False)
+        def land(run_id: str | None = None) -> dict:
+            """Land the stream's new responses; returns counts, cursor and note (no payloads) for XCom."""
+            from voc import warehouse
+            from voc.airflow_env import task_settings
+            from voc.landing import land_stream
+
+            settings = task_settings()
+            warehouse.ensure_running(settings)
+            summary = land_stream(stream.name, settings, run_id=run_id)
+            if summary.note:
+                print(summary.note)
+            return summary.as_dict()
 
         land()
     return dag

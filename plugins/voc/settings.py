@@ -18,6 +18,11 @@
 | `VOC_RETENTION_RAW_DAYS` | (keep) | days a raw record is kept after it was loaded (`voc.retention`) |
 | `VOC_RETENTION_QUARANTINE_DAYS` | (keep) | days a quarantined record is kept |
 | `VOC_ERASURE_REQUESTS_DIR` | `$VOC_HOME/erasure_requests` | erasure requests waiting for the `housekeeping` DAG (`voc erase --queue`) |
+| `VOC_LIVE_RETRIES` | `5` | live streams: retries of a 5xx, a timeout, a 429 without reset time or a malformed response |
+| `VOC_LIVE_BACKOFF_SECONDS` | `2` | live streams: the first retry's longest wait (doubled each retry, full jitter) |
+| `VOC_LIVE_MAX_WAIT_SECONDS` | `120` | live streams: the longest single wait (a rate limit resetting later ends the run, resumable) |
+| `VOC_LIVE_TIMEOUT_SECONDS` | `30` | live streams: connect and read timeout of one request |
+| `VOC_WEB_FEEDS` | | live web feeds, `name=url` separated by spaces or new lines (name: lowercase letters, digits, `_`) |
 | `VOC_OFFSETLESS_TIMESTAMPS` | `reject` | a source timestamp without UTC offset: `reject` (null + data issue) or `organisation_time_zone` (read in `VOC_TIMEZONE`, still flagged); read by dbt |
 
 Without `VOC_DROP_DIR` the channels read the sample, which is what the demo and the tests do. In production set it
@@ -70,6 +75,11 @@ class Settings:
     retention_raw_days: int | None = None  # None: kept
     retention_quarantine_days: int | None = None
     erasure_requests_dir: Path | None = None  # None: $VOC_HOME/erasure_requests
+    live_retries: int = 5
+    live_backoff_seconds: float = 2.0
+    live_max_wait_seconds: float = 120.0
+    live_timeout_seconds: float = 30.0
+    web_feeds: tuple[tuple[str, str], ...] = ()  # (name, url)
 
     @property
     def drop_folder(self) -> Path:
@@ -125,6 +135,11 @@ def get_settings() -> Settings:
         erasure_requests_dir=Path(os.environ["VOC_ERASURE_REQUESTS_DIR"]).resolve()
         if os.environ.get("VOC_ERASURE_REQUESTS_DIR")
         else None,
+        live_retries=int(_number("VOC_LIVE_RETRIES", "5", minimum=0)),
+        live_backoff_seconds=_number("VOC_LIVE_BACKOFF_SECONDS", "2", minimum=0),
+        live_max_wait_seconds=_number("VOC_LIVE_MAX_WAIT_SECONDS", "120", minimum=0),
+        live_timeout_seconds=_number("VOC_LIVE_TIMEOUT_SECONDS", "30", minimum=0.1),
+        web_feeds=_feeds(os.environ.get("VOC_WEB_FEEDS", "")),
     )
 
 
@@ -152,3 +167,31 @@ def _days(variable: str) -> int | None:
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"{variable} must be a whole number of days (1 or more), or unset to keep everything; not {value!r}")
     return int(value)
+
+
+def _number(variable: str, default: str, *, minimum: float) -> float:
+    value = os.environ.get(variable, "").strip() or default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{variable} must be a number, not {value!r}") from None
+    if number < minimum:
+        raise ValueError(f"{variable} must be at least {minimum:g}, not {value!r}")
+    return number
+
+
+_FEED_NAME = re.compile(r"[a-z0-9_]{1,60}")
+
+
+def _feeds(value: str) -> tuple[tuple[str, str], ...]:
+    feeds: dict[str, str] = {}
+    for item in value.split():
+        name, sep, url = item.partition("=")
+        if not sep or not _FEED_NAME.fullmatch(name) or not url.startswith(("http://", "https://")):
+            raise ValueError(
+                f"VOC_WEB_FEEDS: {item[:80]!r} is not name=url (name: lowercase letters, digits, _; url: http(s)://)"
+            )
+        if name in feeds:
+            raise ValueError(f"VOC_WEB_FEEDS names the feed {name!r} twice")
+        feeds[name] = url
+    return tuple(feeds.items())

@@ -1,13 +1,16 @@
 """The channel registry: every source the platform lands, in a stable order.
 
 ``REGISTRY`` maps a channel name to its :class:`~voc.channels.base.Channel` (entities, raw tables, ``fetch``); the
-ingest DAGs and the landing are generated from it. ``get_channel(name)`` looks one up.
+ingest DAGs and the landing are generated from it. ``get_channel(name)`` looks one up. ``live_streams(settings)``
+lists the streams read from their servers (``voc.channels.live``), named ``<channel>.<stream>``.
 """
 
 from __future__ import annotations
 
 from voc.channels import cases, chat, facebook, mail, phone, surveys, twitter, web
 from voc.channels.base import Channel, Page, RawRecord, Rejected
+from voc.channels.live import LiveStream
+from voc.settings import Settings, get_settings
 
 REGISTRY: dict[str, Channel] = {
     channel.name: channel
@@ -32,4 +35,19 @@ def get_channel(name: str) -> Channel:
         raise KeyError(f"unknown channel {name!r}; known channels: {', '.join(REGISTRY)}") from None
 
 
-__all__ = ["REGISTRY", "Channel", "Page", "RawRecord", "Rejected", "get_channel"]
+def live_streams(settings: Settings | None = None) -> dict[str, LiveStream]:
+    """The live streams: X's three, and one per configured web feed (``VOC_WEB_FEEDS``)."""
+    settings = settings or get_settings()
+    return {stream.name: stream for stream in (*twitter.STREAMS, *web.streams(settings))}
+
+
+def get_stream(name: str, settings: Settings | None = None) -> LiveStream:
+    """The live stream called ``name``; ``KeyError`` naming the known ones when there is none."""
+    streams = live_streams(settings)
+    try:
+        return streams[name]
+    except KeyError:
+        raise KeyError(f"unknown live stream {name!r}; known: {', '.join(streams) or 'none'}") from None
+
+
+__all__ = ["REGISTRY", "Channel", "LiveStream", "Page", "RawRecord", "Rejected", "get_channel", "get_stream", "live_streams"]

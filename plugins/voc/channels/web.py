@@ -7,12 +7,20 @@ entry's ``updated`` when it has no ``published``). A snapshot repeats items of e
 
 Files are read in date order, then by source (``2026-08-03`` of every source before ``2026-08-04`` of any), so
 the latest snapshot of an item is the one that stays.
+
+Live (``streams(settings)``): each feed of ``VOC_WEB_FEEDS`` (``name=url``) is fetched over HTTP with a conditional
+GET (``If-None-Match`` / ``If-Modified-Since`` from its cursor: a 304 lands nothing and keeps the cursor), a timeout,
+at most 5 redirects, and at most ``MAX_SNAPSHOT_BYTES``; each snapshot is kept as
+``web/<name>_<YYYY-MM-DD>T<HHMMSSffffff>Z.xml`` and read like a dropped one, so a broken feed is quarantined whole
+with the reason.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -20,19 +28,21 @@ from xml.parsers import expat
 import feedparser
 
 from voc.channels.base import Channel, DropFolder, RawRecord, Rejected, Unit, accept
+from voc.channels.live import Fetched, LiveSourceError, LiveStream, Retryable, with_retries
+from voc.settings import Settings
 
 NAME = "web"
 ENTITY = "mentions"
 PATTERN = "*.xml"
-SNAPSHOT_DATE = re.compile(r"_(\d{4}-\d{2}-\d{2})\.xml$")
+SNAPSHOT_DATE = re.compile(r"_(\d{4}-\d{2}-\d{2})(T\d{12}Z)?\.xml$")
 ITEM_PARENTS = {"item": {"channel", "RDF"}, "entry": {"feed"}}
 MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
 
 
-def snapshot_order(relative: str) -> tuple[str, str]:
-    """Sort key of a snapshot file: its date first, then its path."""
+def snapshot_order(relative: str) -> tuple[str, str, str]:
+    """Sort key of a snapshot file: its date first, then the time a live fetch took it, then its path."""
     match = SNAPSHOT_DATE.search(relative)
-    return (match.group(1) if match else "", relative)
+    return (match.group(1), match.group(2) or "", relative) if match else ("", "", relative)
 
 
 def read(path: Path, file_ref: str) -> Iterator[Unit]:
@@ -166,3 +176,74 @@ CHANNEL = Channel(
     folder=DropFolder(PATTERN, read, order=snapshot_order),
     description="RSS 2.0 and Atom feeds of blogs and alerts: public mentions of the brand, one row per item.",
 )
+
+
+# --- live: feeds over HTTP ------------------------------------------------------------------------------------------
+
+MAX_REDIRECTS = 5
+USER_AGENT = "voc-quality/1 (+feed reader; conditional GET)"
+
+
+def fetch_feed(name: str, url: str, cursor: str | None, settings: Settings) -> Fetched:
+    """The feed's current snapshot, unless it has not changed since the cursor (``{"etag", "last_modified"}``)."""
+    import requests
+
+    state = json.loads(cursor) if cursor else {}
+    what = f"web.{name} ({requests.utils.urlparse(url).netloc})"
+    headers = {"User-Agent": USER_AGENT}
+    if state.get("etag"):
+        headers["If-None-Match"] = state["etag"]
+    if state.get("last_modified"):
+        headers["If-Modified-Since"] = state["last_modified"]
+    session = requests.Session()
+    session.max_redirects = MAX_REDIRECTS
+
+    def attempt() -> Fetched:
+        try:
+            with session.get(url, headers=headers, timeout=settings.live_timeout_seconds, stream=True) as response:
+                if response.status_code == 304:
+                    return Fetched(None, None, cursor)
+                if response.status_code >= 500 or response.status_code == 429:
+                    raise Retryable(f"HTTP {response.status_code}")
+                if response.status_code != 200:
+                    raise LiveSourceError(f"{what}: HTTP {response.status_code} {response.reason}")
+                content = _body(response, what)
+        except requests.TooManyRedirects:
+            raise LiveSourceError(f"{what}: more than {MAX_REDIRECTS} redirects") from None
+        except (requests.ConnectionError, requests.Timeout) as error:
+            raise Retryable(f"cannot reach the feed ({type(error).__name__})") from None
+        after = {
+            key: value
+            for key, value in (("etag", response.headers.get("ETag")), ("last_modified", response.headers.get("Last-Modified")))
+            if value
+        }
+        now = datetime.now(UTC)
+        file_name = f"{name}_{now:%Y-%m-%d}T{now:%H%M%S%f}Z.xml"
+        return Fetched(content, file_name, json.dumps(after) if after else None)
+
+    # a 429 is retried like a 5xx; a broken feed is not retried: it is kept, and the reader quarantines it
+    return with_retries(attempt, what=what, settings=settings)
+
+
+def _body(response: Any, what: str) -> bytes:
+    """The response body, refused beyond ``MAX_SNAPSHOT_BYTES`` without reading the rest."""
+    chunks, size = [], 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > MAX_SNAPSHOT_BYTES:
+            raise LiveSourceError(f"{what}: the feed is larger than {MAX_SNAPSHOT_BYTES:,} bytes; not read")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def streams(settings: Settings) -> tuple[LiveStream, ...]:
+    """One live stream per configured feed (``VOC_WEB_FEEDS``)."""
+    return tuple(
+        LiveStream(
+            name=f"{NAME}.{name}",
+            channel=NAME,
+            title=f"the web feed {name}",
+            fetch=lambda cursor, current, name=name, url=url: fetch_feed(name, url, cursor, current),
+        )
+        for name, url in settings.web_feeds
+    )
