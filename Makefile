@@ -4,7 +4,7 @@
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: help env setup demo test eval train lint bench bench-classification airflow-ui warehouse-url clean
+.PHONY: help env setup demo test test-servers eval train lint bench bench-classification airflow-ui warehouse-url clean
 
 help:
 	@echo "make demo         set up, then run every DAG through Airflow on the sample data and print the report path"
@@ -28,7 +28,16 @@ setup: env
 demo: setup
 	@$(RUN) voc demo
 
-test: env
+# A real IMAP server for the live email tests (Debian's dovecot-imapd), installed when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+test-servers:
+	@command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || { \
+	  echo "installing dovecot-imapd (a real IMAP server the tests start on 127.0.0.1)"; \
+	  $(SUDO) apt-get install -y -q dovecot-imapd >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q dovecot-imapd >/dev/null; } || \
+	  { echo "cannot install dovecot-imapd: install Dovecot's IMAP server (Debian: apt-get install dovecot-imapd), then make test" >&2; exit 1; }; }
+
+test: env test-servers
 	@$(RUN) pytest
 
 eval: env

@@ -22,6 +22,7 @@
 | `VOC_LIVE_BACKOFF_SECONDS` | `2` | live streams: the first retry's longest wait (doubled each retry, full jitter) |
 | `VOC_LIVE_MAX_WAIT_SECONDS` | `120` | live streams: the longest single wait (a rate limit resetting later ends the run, resumable) |
 | `VOC_LIVE_TIMEOUT_SECONDS` | `30` | live streams: connect and read timeout of one request |
+| `VOC_FACEBOOK_LOOKBACK_DAYS` | `7` | live Facebook: each run reads again the posts of these last days, so new comments re-land their post |
 | `VOC_WEB_FEEDS` | | live web feeds, `name=url` separated by spaces or new lines (name: lowercase letters, digits, `_`) |
 | `VOC_OFFSETLESS_TIMESTAMPS` | `reject` | a source timestamp without UTC offset: `reject` (null + data issue) or `organisation_time_zone` (read in `VOC_TIMEZONE`, still flagged); read by dbt |
 
@@ -80,6 +81,7 @@ class Settings:
     live_max_wait_seconds: float = 120.0
     live_timeout_seconds: float = 30.0
     web_feeds: tuple[tuple[str, str], ...] = ()  # (name, url)
+    facebook_lookback_days: float = 7.0
 
     @property
     def drop_folder(self) -> Path:
@@ -140,6 +142,7 @@ def get_settings() -> Settings:
         live_max_wait_seconds=_number("VOC_LIVE_MAX_WAIT_SECONDS", "120", minimum=0),
         live_timeout_seconds=_number("VOC_LIVE_TIMEOUT_SECONDS", "30", minimum=0.1),
         web_feeds=_feeds(os.environ.get("VOC_WEB_FEEDS", "")),
+        facebook_lookback_days=_number("VOC_FACEBOOK_LOOKBACK_DAYS", "7", minimum=0),
     )
 
 

@@ -222,3 +222,112 @@ def rss(items: list[tuple[str, str, str]], title: str = "Blog") -> bytes:
         f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>{title}</title>'
         f"<link>https://blog.example/</link><description>d</description>{body}</channel></rss>\n"
     ).encode()
+
+
+# --- the Graph API ----------------------------------------------------------------------------------------------
+
+PAGE_ID = "104000000000001"
+COMMENTS_PER_PAGE = 3  # the nested thread is paged this small so that the client must complete it
+
+
+@dataclass
+class FakeGraph:
+    """The Graph API's page feed: posts newest first, nested comment threads paged, cursors, usage headers."""
+
+    token: str
+    posts: list[dict] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)
+    served_posts: list[str] = field(default_factory=list)  # post ids, in the order served
+    usage: int = 10
+
+    def add_post(self, created: datetime, comments: int = 0) -> dict:
+        number = len(self.posts) + 1
+        post = {
+            "id": f"{PAGE_ID}_{900000 + number}",
+            "message": f"Aviso {number}",
+            "created_time": created.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+            "from": {"id": PAGE_ID, "name": "Alba Connect"},
+            "comments": [],
+        }
+        self.posts.append(post)
+        for _ in range(comments):
+            self.comment(post, created + timedelta(minutes=5))
+        return post
+
+    def comment(self, post: dict, created: datetime) -> None:
+        number = len(post["comments"]) + 1
+        post["comments"].append(
+            {
+                "id": f"{post['id'].split('_')[1]}_{number:06d}",
+                "message": f"Comentario {number}",
+                "created_time": created.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+                "from": {"id": str(3000000000000000 + number), "name": f"Persona {number}"},
+            }
+        )
+
+    def handle(self, method: str, path: str, query: dict[str, str], headers: dict[str, str]) -> Reply | None:
+        usage = {"x-app-usage": json.dumps({"call_count": self.usage, "total_cputime": 1, "total_time": 1})}
+        if "access_token" in query:
+            return 400, {}, b'{"error": {"message": "token in the URL", "code": 100}}'
+        if headers.get("authorization") != f"Bearer {self.token}":
+            return (
+                400,
+                {},
+                json.dumps({"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}).encode(),
+            )
+        fault = self.faults.pop(0) if self.faults else None
+        if fault == "rate-4":  # the app's limit, no estimate: back off
+            return 400, {"x-app-usage": '{"call_count": 100}'}, b'{"error": {"message": "limit", "code": 4}}'
+        if fault in ("rate-32-far", "rate-17-soon"):
+            minutes = 60 if fault == "rate-32-far" else 0
+            buc = {PAGE_ID: [{"type": "pages", "call_count": 100, "estimated_time_to_regain_access": minutes}]}
+            code = 32 if fault == "rate-32-far" else 17
+            return 403, {"x-business-use-case-usage": json.dumps(buc)}, json.dumps({"error": {"code": code}}).encode()
+        if fault == "500":
+            return 500, {}, b'{"error": {"message": "An unexpected error has occurred.", "code": 1, "is_transient": true}}'
+        parts = path.strip("/").split("/")
+        if len(parts) != 3 or parts[0] != "v21.0":
+            return 404, {}, b'{"error": {"code": 803}}'
+        if parts[1:] == [PAGE_ID, "feed"]:
+            body = self._feed(query)
+        elif parts[2] == "comments":
+            body = self._comments(parts[1], query)
+        else:
+            return 404, {}, b'{"error": {"code": 803}}'
+        if fault == "truncated":
+            body = body[: len(body) // 2]
+        return 200, {"Content-Type": "application/json", **usage}, body
+
+    def _thread(self, post: dict, after: int) -> dict:
+        chunk = post["comments"][after : after + COMMENTS_PER_PAGE]
+        thread: dict = {"data": chunk}
+        if after + COMMENTS_PER_PAGE < len(post["comments"]):
+            cursor = str(after + COMMENTS_PER_PAGE)
+            thread["paging"] = {
+                "cursors": {"after": cursor},
+                "next": f"https://graph.example/{post['id']}/comments?after={cursor}",
+            }
+        return thread
+
+    def _feed(self, query: dict[str, str]) -> bytes:
+        newest_first = sorted(self.posts, key=lambda post: post["created_time"], reverse=True)
+        since = int(query.get("since", "0"))
+        chosen = [
+            post for post in newest_first if datetime.strptime(post["created_time"], "%Y-%m-%dT%H:%M:%S%z").timestamp() >= since
+        ]
+        start = int(query.get("after", "0"))
+        limit = int(query.get("limit", "25"))
+        page = chosen[start : start + limit]
+        self.served_posts.extend(post["id"] for post in page)
+        data = [
+            {key: value for key, value in post.items() if key != "comments"} | {"comments": self._thread(post, 0)}
+            for post in page
+        ]
+        document: dict = {"data": data}
+        if start + limit < len(chosen):
+            document["paging"] = {"cursors": {"after": str(start + limit)}, "next": "https://graph.example/next"}
+        return json.dumps(document).encode()
+
+    def _comments(self, post_id: str, query: dict[str, str]) -> bytes:
+        (post,) = [post for post in self.posts if post["id"] == post_id]
+        return json.dumps(self._thread(post, int(query.get("after", "0")))).encode()

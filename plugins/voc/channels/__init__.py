@@ -36,9 +36,9 @@ def get_channel(name: str) -> Channel:
 
 
 def live_streams(settings: Settings | None = None) -> dict[str, LiveStream]:
-    """The live streams: X's three, and one per configured web feed (``VOC_WEB_FEEDS``)."""
+    """The live streams: X's three, the Facebook page's feed, the mailbox over IMAP, and one per configured web feed (``VOC_WEB_FEEDS``)."""
     settings = settings or get_settings()
-    return {stream.name: stream for stream in (*twitter.STREAMS, *web.streams(settings))}
+    return {stream.name: stream for stream in (*twitter.STREAMS, *facebook.STREAMS, *mail.STREAMS, *web.streams(settings))}
 
 
 def get_stream(name: str, settings: Settings | None = None) -> LiveStream:

@@ -5,6 +5,14 @@ in ``raw.email_messages`` keyed by its ``Message-ID`` without ``<>``; payload ``
 with every header as one string decoded by Python's ``email`` package (repeated headers joined by ``", "``) and the
 decoded text/plain body (``""`` when the message has none).
 
+Live (``STREAMS``): the stream ``email.imap`` reads the support mailbox over IMAP with TLS (Airflow connection
+``voc_imap``: host, port (993), login, password; ``extra`` ``{"folders": ["INBOX"], "tls": "implicit" |
+"starttls", "ca_file": "<a CA bundle for a private certificate>"}``). Folders are opened read-only and messages
+fetched with ``BODY.PEEK``: nothing on the server is deleted, moved or flagged. The cursor holds each folder's
+``UIDVALIDITY`` and last UID; a new ``UIDVALIDITY`` reads the folder again from its first message, and the
+``Message-ID`` keys keep anything from landing twice. Each page of up to ``IMAP_PAGE`` messages is kept as
+``email/mailbox_<YYYY-MM-DD>T<HHMMSSffffff>Z_imap.mbox`` (mboxrd, LF line ends) and read like a dropped export.
+
 This module is named ``mail`` so that it never shadows the standard library's ``email`` package.
 """
 
@@ -13,12 +21,16 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from voc.channels.base import Channel, DropFolder, RawRecord, Rejected, Unit, accept, utf8_error
+from voc.channels.live import Fetched, LiveSourceError, LiveStream, Retryable, connection, with_retries
+from voc.settings import Settings
 
 NAME = "email"
 ENTITY = "messages"
@@ -140,4 +152,135 @@ CHANNEL = Channel(
     entities={ENTITY: "email_messages"},
     folder=DropFolder(PATTERN, read),
     description="Support mailbox export (mbox): inbound customer messages and the agents' replies.",
+)
+
+
+# --- live: the mailbox over IMAP ---------------------------------------------------------------------------------
+
+CONN_ID = "voc_imap"
+IMAP_PAGE = 100
+_MBOXRD_ESCAPE = re.compile(rb"^(>*From )", re.MULTILINE)
+
+
+def to_mbox(messages: list[bytes], received: datetime) -> bytes:
+    """Messages as an mboxrd file (what ``mbox_messages`` reads back byte for byte, line ends as LF)."""
+    separator = f"From MAILER-DAEMON {received:%a %b %d %H:%M:%S %Y}\n".encode()
+    parts = []
+    for message in messages:
+        text = _MBOXRD_ESCAPE.sub(rb">\1", message.replace(b"\r\n", b"\n"))
+        parts.append(separator + text + (b"" if text.endswith(b"\n") else b"\n") + b"\n")
+    return b"".join(parts)
+
+
+def _open_imap(conn: Any, extra: dict[str, Any], settings: Settings) -> Any:
+    import imaplib
+    import ssl
+
+    tls = extra.get("tls", "implicit")
+    if tls not in ("implicit", "starttls"):
+        raise LiveSourceError(f"connection {CONN_ID}: extra.tls is 'implicit' or 'starttls' (mail is never read in clear)")
+    context = ssl.create_default_context(cafile=extra.get("ca_file"))
+    host = conn.host or ""
+    try:
+        if tls == "implicit":
+            client = imaplib.IMAP4_SSL(host, conn.port or 993, ssl_context=context, timeout=settings.live_timeout_seconds)
+        else:
+            client = imaplib.IMAP4(host, conn.port or 143, timeout=settings.live_timeout_seconds)
+            client.starttls(context)
+    except ssl.SSLCertVerificationError as error:
+        raise LiveSourceError(
+            f"email.imap ({host}): the server's certificate could not be verified ({error.verify_message}); "
+            f"give connection {CONN_ID} extra.ca_file if it is a private one"
+        ) from None
+    except (OSError, imaplib.IMAP4.abort) as error:
+        raise Retryable(f"cannot reach the server ({type(error).__name__})") from None
+    try:
+        client.login(conn.login or "", conn.password or "")
+    except imaplib.IMAP4.error:
+        client.shutdown()
+        raise LiveSourceError(f"email.imap ({host}): the server refused the login of connection {CONN_ID}") from None
+    return client
+
+
+def fetch_imap(cursor: str | None, settings: Settings) -> Fetched:
+    """Up to ``IMAP_PAGE`` new messages of the first folder that has any, after the cursor
+    (``{folder: {"uidvalidity", "last_uid"}}``)."""
+    import imaplib
+
+    state: dict[str, dict[str, int]] = json.loads(cursor) if cursor else {}
+    conn = connection(CONN_ID)
+    extra = conn.extra_dejson
+    folders = extra.get("folders") or ["INBOX"]
+    what = f"email.imap ({conn.host})"
+
+    def attempt() -> Fetched:
+        client = _open_imap(conn, extra, settings)
+        try:
+            after = dict(state)
+            for folder in folders:
+                status, answer = client.select(_quoted(folder), readonly=True)
+                if status != "OK":
+                    raise LiveSourceError(f"{what}: the folder {folder!r} cannot be opened: {_text(answer)}")
+                values = [value for value in client.response("UIDVALIDITY")[1] if value]
+                if not values:
+                    raise Retryable(f"the server gave no UIDVALIDITY for {folder!r}")
+                validity = int(values[-1])
+                known = state.get(folder, {})
+                last = known.get("last_uid", 0) if known.get("uidvalidity") == validity else 0
+                status, answer = client.uid("SEARCH", "UID", f"{last + 1}:*")
+                uids = sorted(int(uid) for uid in (answer[0] or b"").split() if int(uid) > last)
+                after[folder] = {"uidvalidity": validity, "last_uid": last}
+                if not uids:
+                    continue
+                page = uids[:IMAP_PAGE]
+                messages = _messages(client, page)
+                after[folder] = {"uidvalidity": validity, "last_uid": page[-1]}
+                now = datetime.now(UTC)
+                name = f"mailbox_{now:%Y-%m-%d}T{now:%H%M%S%f}Z_imap.mbox"
+                return Fetched(to_mbox(messages, now), name, json.dumps(after), has_more=True)
+            return Fetched(None, None, json.dumps(after) if after else cursor)
+        except (OSError, imaplib.IMAP4.abort) as error:
+            raise Retryable(f"the connection broke ({type(error).__name__})") from None
+        finally:
+            try:
+                client.logout()
+            except (OSError, imaplib.IMAP4.error):
+                pass
+
+    return with_retries(attempt, what=what, settings=settings)
+
+
+def _messages(client: Any, uids: list[int]) -> list[bytes]:
+    """The messages' bytes, in UID order, read with BODY.PEEK (no \\Seen flag is set)."""
+    status, answer = client.uid("FETCH", ",".join(map(str, uids)), "(UID BODY.PEEK[])")
+    if status != "OK":
+        raise Retryable(f"FETCH failed: {_text(answer)}")
+    by_uid: dict[int, bytes] = {}
+    for item in answer:
+        if isinstance(item, tuple):
+            found = re.search(rb"UID (\d+)", item[0])
+            if found:
+                by_uid[int(found.group(1))] = item[1]
+    missing = [uid for uid in uids if uid not in by_uid]
+    if missing:
+        raise Retryable(f"the server did not return {len(missing)} of the messages asked for")
+    return [by_uid[uid] for uid in uids]
+
+
+def _quoted(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _text(answer: list[Any]) -> str:
+    return " ".join(item.decode("utf-8", "replace") if isinstance(item, bytes) else str(item) for item in answer)[:200]
+
+
+STREAMS = (
+    LiveStream(
+        name=f"{NAME}.imap",
+        channel=NAME,
+        title="the support mailbox over IMAP",
+        fetch=fetch_imap,
+        conn_id=CONN_ID,
+    ),
 )
