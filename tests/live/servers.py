@@ -187,9 +187,9 @@ class FakeFeeds:
 
     def handle(self, method: str, path: str, query: dict[str, str], headers: dict[str, str]) -> Reply | None:
         fault = self.faults.pop(0) if self.faults else None
-        if fault == "503":
-            self.served.append((path, 503))
-            return 503, {}, b"busy"
+        if fault in ("503", "429"):
+            self.served.append((path, int(fault)))
+            return int(fault), {}, b"busy"
         if fault == "drop":
             return None
         if fault == "slow":

@@ -82,13 +82,13 @@ def test_a_broken_feed_is_quarantined_whole_with_the_reason_and_the_run_succeeds
     assert _land(settings, "web.alerts").received == 0  # unchanged (304): not quarantined twice
 
 
-def test_redirects_are_followed_and_server_errors_retried_then_named(feeds):
+def test_redirects_are_followed_and_server_errors_rate_limits_and_timeouts_retried_then_named(feeds):
     from voc.channels.live import LiveSourceError
 
     configured, _, fake = feeds
     settings = configured(moved="/moved/blog.xml")
     fake.publish("/blog.xml", rss([("c1", "Ana Soto", DAY)]))
-    fake.faults = ["503", "drop"]
+    fake.faults = ["503", "429"]
     _land(settings, "web.moved")
     assert set(_mentions(settings)) == {"c1"}
     assert ("/moved/blog.xml", 301) in fake.served
