@@ -343,6 +343,7 @@ def test_housekeeping_carries_out_a_queued_request_and_the_retention_periods(
     for duty, url in own.duty_urls:
         monkeypatch.setenv(f"VOC_{duty.upper()}_URL", url)
     monkeypatch.setenv("VOC_PSEUDONYM_SECRET", own.pseudonym_secret)
+    monkeypatch.setenv("VOC_DROP_DIR", str(own.drop_dir))  # the module's copy: the erasure cuts its files
     monkeypatch.setenv("VOC_ERASURE_REQUESTS_DIR", str(tmp_path / "requests"))
     monkeypatch.setenv("VOC_RETENTION_RAW_DAYS", "365")
     monkeypatch.setenv("VOC_RETENTION_QUARANTINE_DAYS", "30")
