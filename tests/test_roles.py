@@ -252,21 +252,23 @@ def test_the_report_reads_as_the_reader(built_warehouse, tmp_path):
     assert not list(tmp_path.rglob("*.html"))
 
 
-def test_landing_writes_as_the_loader(built_warehouse, monkeypatch):
-    """Withheld from voc_loader alone, the cursor table's INSERT stops an API channel's landing."""
+def test_landing_writes_as_the_loader(built_warehouse, tmp_path):
+    """Withheld from voc_loader alone, the cursor table's INSERT stops a live stream's landing."""
     from voc import landing, warehouse
-    from voc.channels import REGISTRY
-    from voc.channels.base import Channel, Page, RawRecord
+    from voc.channels.live import Fetched, LiveStream
 
     def fetch(cursor, settings):
-        return Page(records=[RawRecord("items", "one", {"n": 1}, "api:1")], cursor="after-one")
+        export = b"call_id,caller_number,queue,agent_id,started_at,answered_at,ended_at,wait_seconds,talk_seconds,abandoned,disposition_code,callback_requested,language\n"
+        export += b"ROLES-1,+34 600 000 000,ventas,,2026-11-20T10:00:00+01:00,,2026-11-20T10:01:00+01:00,60,0,true,,false,es\n"
+        return Fetched(export, "calls_2099-01-01.csv", "after-one")
 
-    monkeypatch.setitem(REGISTRY, "roles_probe", Channel("roles_probe", "Probe", {"items": "phone_calls"}, fetch=fetch))
+    probe = LiveStream("phone.probe", "phone", "a probe", fetch)
+    own = dataclasses.replace(built_warehouse, sample_dir=tmp_path)  # the answer is kept here, not in the sample
     with _withheld(built_warehouse, "insert", "audit.channel_cursors", "voc_loader"):
         with pytest.raises(errors.InsufficientPrivilege, match="channel_cursors"):
-            landing.land_channel("roles_probe", built_warehouse)
+            landing.land_stream(probe, own)
     with warehouse.connect(built_warehouse) as conn:  # the page and its cursor are one transaction: nothing landed
-        assert conn.execute("select count(*) from raw.phone_calls where record_key = 'one'").fetchone() == (0,)
+        assert conn.execute("select count(*) from raw.phone_calls where record_key = 'ROLES-1'").fetchone() == (0,)
 
 
 def test_a_new_classifier_artefact_keeps_its_readers(built_warehouse):

@@ -111,10 +111,9 @@ def cmd_land(args: argparse.Namespace) -> int:
             print(f"{name}: landing failed: {_first_line(error)}", file=sys.stderr)
             failed.append(name)
             continue
-        where = f"files {summary.files:4d}" if REGISTRY[name].folder is not None else f"cursor {summary.cursor}"
         _say(
             f"{name:9s} pages {summary.pages:4d}  received {summary.received:6d}  new {summary.inserted:6d}  "
-            f"changed {summary.updated:5d}  quarantined {summary.quarantined:3d}  {where}"
+            f"changed {summary.updated:5d}  quarantined {summary.quarantined:3d}  files {summary.files:4d}"
         )
         for file_ref in summary.unreadable:
             _say(f"{name:9s} {file_ref}: its reader failed; the file is kept whole in raw.quarantine")

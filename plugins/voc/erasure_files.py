@@ -174,9 +174,8 @@ class DropFolderErasure:
 
         files: dict[Path, str] = {}
         for channel in REGISTRY.values():
-            if channel.folder is not None:
-                for path in channel.folder.files(self.folder / channel.name):
-                    files[path] = channel.name
+            for path in channel.folder.files(self.folder / channel.name):
+                files[path] = channel.name
         return files
 
     def cut(self, match: Match) -> list[str]:

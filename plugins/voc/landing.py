@@ -1,13 +1,14 @@
 """Raw landing: channel pages into `raw.<channel>_<entity>` tables, idempotently.
 
-Pages a channel returns are grouped into batches (up to `BATCH_RECORDS` records); each batch is one transaction:
+Pages a channel's reader returns are grouped into batches (up to `BATCH_RECORDS` records); each batch is one
+transaction:
 1. records with a new natural key are COPYed into the raw table; records whose key is known go through a temporary
    table and update their row only when the payload changed (a rerun writes nothing);
 2. rejected records go to `raw.quarantine` with the reason and their original bytes (once: unique on
    channel, source_ref and the bytes' sha256);
-3. the batch in `audit.landing_batches`, and what the batch completes: for an API channel its cursor in
-   `audit.channel_cursors`; for a drop folder the files read to their end in `audit.landed_files` (path, size,
-   modification time, SHA-256).
+3. the batch in `audit.landing_batches`, and what the batch completes: the files read to their end in
+   `audit.landed_files` (path, size, modification time, SHA-256) and, for a live stream (`land_stream`), its cursor
+   in `audit.channel_cursors`.
 So loaded + quarantined = records in the source, and a crash never leaves rows without their cursor or the reverse.
 
 Drop folders are tracked by that manifest, not by a file-name cursor: every run lists the folder once and reads each
@@ -35,6 +36,7 @@ import psycopg
 from voc import warehouse
 from voc.channels import REGISTRY, get_channel
 from voc.channels.base import Channel, Page, RawRecord, Rejected, Unit
+from voc.channels.live import LiveStream
 from voc.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -265,9 +267,8 @@ def land_pages(
     files: tuple[LandedFile, ...] = (),
     cursor_key: str | None = None,
 ) -> LandingSummary:
-    """Write consecutive pages and what they complete in one transaction: the last page's cursor (API channels) or
-    the drop-folder files read to their end (`files`), or both (a live stream: its cursor under `cursor_key`, and
-    the file its response was kept as). `started_at` is when the batch began reading its pages (default: when
+    """Write consecutive pages and what they complete in one transaction: the drop-folder files read to their end
+    (`files`) and, for a live stream, its cursor (the last page's, under `cursor_key`). `started_at` is when the batch began reading its pages (default: when
     writing began); the batch row's `finished_at` is when it was written."""
     cursor_after = pages[-1].cursor
     records = [record for page in pages for record in page.records]
@@ -344,14 +345,14 @@ def land_pages(
                 started_at,
             ),
         )
-        if channel.folder is None or cursor_key is not None:
+        if cursor_key is not None:
             cur.execute(
                 """
                 insert into audit.channel_cursors (channel, cursor_value, batch_id) values (%s, %s, %s)
                 on conflict (channel) do update
                 set cursor_value = excluded.cursor_value, batch_id = excluded.batch_id, updated_at = now()
                 """,
-                (cursor_key or channel.name, cursor_after, batch_id),
+                (cursor_key, cursor_after, batch_id),
             )
         for done in files:
             cur.execute(
@@ -422,8 +423,8 @@ def land_channel(
     progress: Callable[[str], None] | None = None,
     batch_records: int = BATCH_RECORDS,
 ) -> LandingSummary:
-    """Land what is new in the channel: every new or changed file of its drop folder, or every page of its API
-    after the stored cursor; with `from_start` the whole source again (nothing is landed twice).
+    """Land what is new in the channel's drop folder: every new or changed file; with `from_start` every file again
+    (nothing is landed twice). Live streams land with `land_stream`.
 
     Raises `LandingError` after landing everything else when a file could neither be read nor kept in quarantine.
     """
@@ -436,11 +437,7 @@ def land_channel(
             if from_start:
                 reset_cursor(conn, name)
         batches = _Batches(conn, channel, total, run_id, progress, batch_records)
-        if channel.folder is not None:
-            failed = _land_folder(conn, channel, settings, batches, progress)
-        else:
-            failed = []
-            _land_api(conn, channel, settings, batches)
+        failed = _land_folder(conn, channel, settings, batches, progress)
         batches.flush()
     log.info("landed %s: %s", name, json.dumps(total.as_dict()))
     if failed:
@@ -449,7 +446,7 @@ def land_channel(
 
 
 def land_stream(
-    name: str,
+    name: str | LiveStream,
     settings: Settings | None = None,
     *,
     from_start: bool = False,
@@ -467,7 +464,7 @@ def land_stream(
     from voc.channels.live import LiveSourceError
 
     settings = settings or get_settings()
-    stream = get_stream(name, settings)
+    stream = name if isinstance(name, LiveStream) else get_stream(name, settings)
     channel = get_channel(stream.channel)
     total = LandingSummary(channel=channel.name)
     root = settings.channel_dir(channel.name)
@@ -521,7 +518,7 @@ def land_stream(
                 (progress or log.warning)(fetched.note)
             if not fetched.has_more:
                 break
-    log.info("landed %s: %s", name, json.dumps(total.as_dict()))
+    log.info("landed %s: %s", stream.name, json.dumps(total.as_dict()))
     return total
 
 
@@ -532,18 +529,6 @@ def _keep(path: Path, content: bytes) -> Path:
     partial.write_bytes(content)
     partial.replace(path)
     return path
-
-
-def _land_api(conn: psycopg.Connection, channel: Channel, settings: Settings, batches: _Batches) -> None:
-    cursor = batches.total.cursor = read_cursor(conn, channel.name)
-    while True:
-        page = channel.fetch(cursor, settings)
-        if not page.records and not page.rejected and page.cursor == cursor:
-            return
-        batches.add(page)
-        cursor = page.cursor
-        if not page.has_more:
-            return
 
 
 def _land_folder(

@@ -7,7 +7,6 @@ import json
 import pytest
 from voc.channels.base import (
     MAX_JSON_DEPTH,
-    Channel,
     DropFolder,
     json_array_items,
     json_error,
@@ -40,15 +39,6 @@ def test_a_drop_folder_can_order_by_another_key(tmp_path) -> None:
     folder = DropFolder("*.txt", _never_read, order=lambda relative: relative[2])
 
     assert folder.files(tmp_path) == [tmp_path / "y_1.txt", tmp_path / "x_2.txt"]
-
-
-def test_a_channel_is_either_a_drop_folder_or_an_api() -> None:
-    with pytest.raises(ValueError, match="either a drop folder or a fetch function"):
-        Channel(name="x", title="X", entities={"a": "x_a"})
-    with pytest.raises(ValueError, match="either a drop folder or a fetch function"):
-        Channel(
-            name="x", title="X", entities={"a": "x_a"}, fetch=lambda cursor, settings: None, folder=DropFolder("*", _never_read)
-        )
 
 
 def test_json_nested_deeper_than_the_limit_is_refused_without_building_it(tmp_path) -> None:

@@ -69,7 +69,7 @@ def test_a_header_only_file_has_no_units(settings: Settings) -> None:
     page = read_after(cases.CHANNEL, "case_events_2026-08-04.csv", settings)
 
     assert page.cursor == "case_events_2026-08-05.csv"
-    assert (page.records, page.rejected, page.has_more) == ([], [], False)
+    assert (page.records, page.rejected) == ([], [])
 
 
 def write_phone_file(folder: Path, body: bytes, name: str = "calls_2026-08-10.csv") -> None:

@@ -1,8 +1,8 @@
 """The one shape every channel has.
 
-A channel module exposes ``fetch(cursor, settings) -> Page`` and a ``CHANNEL`` description. ``fetch`` returns the
-records the source gave after ``cursor`` (at most one delivery unit: a file, an API page), the records it could not
-read (kept whole, never dropped), and the cursor to resume from. It holds no business logic: payloads are the
+A channel module exposes a ``CHANNEL``: its raw tables and its drop folder, whose reader turns one file into
+records and the units it could not read (kept whole, never dropped), and, for channels with a server, the live
+streams that fetch answers into that folder (``voc.channels.live``). It holds no business logic: payloads are the
 source's own.
 """
 
@@ -19,8 +19,6 @@ from typing import Any
 
 import ijson
 from ijson.common import ObjectBuilder
-
-from voc.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +47,7 @@ class Rejected:
 class Page:
     records: list[RawRecord] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
-    cursor: str | None = None  # the cursor to persist once this page has landed
-    has_more: bool = False  # True when fetch should be called again with `cursor`
+    cursor: str | None = None  # the file (drop folder) or the live stream's cursor this page completes
 
 
 Unit = RawRecord | Rejected
@@ -83,19 +80,14 @@ class DropFolder:
 
 @dataclass(frozen=True)
 class Channel:
-    """A source: its entities and raw tables, and how it is read, either a drop folder (``folder``) or an API
-    (``fetch(cursor, settings) -> Page``, resuming from a cursor the landing stores)."""
+    """A source: its entities and raw tables, and its drop folder (``folder``: the files its exports arrive as, and
+    the replay path of its live streams, ``voc.channels.live``)."""
 
     name: str
     title: str
     entities: Mapping[str, str]  # entity -> raw table (schema raw)
-    fetch: Callable[[str | None, Settings], Page] | None = None
+    folder: DropFolder
     description: str = ""
-    folder: DropFolder | None = None
-
-    def __post_init__(self) -> None:
-        if (self.fetch is None) == (self.folder is None):
-            raise ValueError(f"channel {self.name}: give either a drop folder or a fetch function")
 
     @property
     def first_entity(self) -> str:
