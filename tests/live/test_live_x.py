@@ -160,9 +160,11 @@ def test_timeline_and_search_are_streams_of_their_own(x_api):
     tweets, _, _, cursors = _warehouse(settings)
     assert tweets == set().union(*map(set, fake.served_tweets.values())) and len(tweets) == 47
     assert {"twitter.mentions", "twitter.timeline", "twitter.search"} <= set(cursors)
-    assert [query.get("query") for path, query, _ in server.requests if path.endswith("/search/recent")] == [
+    for stream in ("twitter.mentions", "twitter.timeline", "twitter.search"):
+        assert _land(settings, stream).received == 0, f"{stream}: a second run landed something"
+    assert {query.get("query") for path, query, _ in server.requests if path.endswith("/search/recent")} == {
         '"Alba Connect" -is:retweet'
-    ]
+    }
 
 
 def test_a_refused_token_and_an_unreachable_server_are_named_without_the_token(x_api, monkeypatch):
