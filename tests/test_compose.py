@@ -48,6 +48,9 @@ def test_compose_configures_the_warehouse_and_keeps_secrets_out_of_the_file():
     assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("postgresql+psycopg2://")
     assert env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] == "False"
+    # the live channels' connections come from an optional file, never from docker-compose.yml itself
+    assert _compose()["x-airflow"]["env_file"] == [{"path": "./live-channels.env", "required": False}]
+    assert not any(key.startswith(("AIRFLOW_CONN_VOC_X", "AIRFLOW_CONN_VOC_FACEBOOK", "AIRFLOW_CONN_VOC_IMAP")) for key in env)
     for duty in ("loader", "transformer", "reader", "eraser"):
         assert env[f"AIRFLOW_CONN_VOC_WAREHOUSE_{duty.upper()}"].startswith(
             f"postgresql://pipeline_{duty}:${{VOC_{duty.upper()}_PASSWORD:?"
