@@ -4,21 +4,10 @@ with
 
 staged as (
 
-    select 'phone' as channel, 'calls' as entity, count(*) as staged_rows from {{ ref('stg_phone__calls') }}
-    union all
-    select 'email', 'messages', count(*) from {{ ref('stg_email__messages') }}
-    union all
-    select 'chat', 'messages', count(*) from {{ ref('stg_chat__messages') }}
-    union all
-    select 'twitter', 'tweets', count(*) from {{ ref('stg_twitter__tweets') }}
-    union all
-    select 'facebook', 'posts', count(*) from {{ ref('stg_facebook__posts') }}
-    union all
-    select 'facebook', 'comments', count(*) from {{ ref('stg_facebook__comments') }}
-    union all
-    select 'web', 'mentions', count(*) from {{ ref('stg_web__mentions') }}
-    union all
-    select 'surveys', 'responses', count(*) from {{ ref('stg_surveys__responses') }}
+    {% for channel, model, _key, _event_time, entity in staged_sources() if entity %}
+    select '{{ channel }}' as channel, '{{ entity }}' as entity, count(*) as staged_rows from {{ ref(model) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 

@@ -10,7 +10,7 @@ with
 staged_issues as (
 
     {#- stg_twitter__users has no typed field, so no data_issues column -#}
-    {% for channel, model, key, event_time in staged_sources() if model != 'stg_twitter__users' %}
+    {% for channel, model, key, event_time, _entity in staged_sources() if model != 'stg_twitter__users' %}
     select
         '{{ channel }}' as channel,
         '{{ model }}' as model_name,

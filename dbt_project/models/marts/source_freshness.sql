@@ -10,7 +10,7 @@ with
 
 records as (
 
-    {% for channel, model, key, event_time in staged_sources() %}
+    {% for channel, model, key, event_time, _entity in staged_sources() %}
     select
         '{{ channel }}' as channel,
         max({{ event_time or 'null::timestamptz' }}) as latest_record_at,

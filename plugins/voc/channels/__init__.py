@@ -7,10 +7,12 @@ lists the streams read from their servers (``voc.channels.live``), named ``<chan
 
 from __future__ import annotations
 
+import csv
+
 from voc.channels import cases, chat, facebook, mail, phone, surveys, twitter, web
 from voc.channels.base import Channel, Page, RawRecord, Rejected
 from voc.channels.live import LiveStream
-from voc.settings import Settings, get_settings
+from voc.settings import PROJECT_ROOT, Settings, get_settings
 
 REGISTRY: dict[str, Channel] = {
     channel.name: channel
@@ -35,6 +37,20 @@ def get_channel(name: str) -> Channel:
         raise KeyError(f"unknown channel {name!r}; known channels: {', '.join(REGISTRY)}") from None
 
 
+def reference() -> list[dict[str, str]]:
+    """The channels' reference data as dbt seeds it (``dbt_project/seeds/channels.csv``: name, kind, whether the
+    channel brings contacts and expects responses, its first-response SLA), one row per channel of ``REGISTRY``, in
+    its order; the sample, the quality gate and dbt read the channels from here or from the registry, never from a
+    copy (a test holds the two together)."""
+    with (PROJECT_ROOT / "dbt_project" / "seeds" / "channels.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def contact_channels() -> tuple[str, ...]:
+    """The channels whose records are customers' contacts (``is_contact_channel`` in the channels seed)."""
+    return tuple(row["channel"] for row in reference() if row["is_contact_channel"] == "true")
+
+
 def live_streams(settings: Settings | None = None) -> dict[str, LiveStream]:
     """The live streams: X's three, the Facebook page's feed, the mailbox over IMAP, and one per configured web feed (``VOC_WEB_FEEDS``)."""
     settings = settings or get_settings()
@@ -50,4 +66,16 @@ def get_stream(name: str, settings: Settings | None = None) -> LiveStream:
         raise KeyError(f"unknown live stream {name!r}; known: {', '.join(streams) or 'none'}") from None
 
 
-__all__ = ["REGISTRY", "Channel", "LiveStream", "Page", "RawRecord", "Rejected", "get_channel", "get_stream", "live_streams"]
+__all__ = [
+    "REGISTRY",
+    "Channel",
+    "LiveStream",
+    "Page",
+    "RawRecord",
+    "Rejected",
+    "contact_channels",
+    "get_channel",
+    "get_stream",
+    "live_streams",
+    "reference",
+]

@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from voc.channels import contact_channels
 from voc.sample.clock import Period
 from voc.sample.people import Population
 
@@ -19,7 +20,7 @@ BRAND_USER_ID = "1500000000000000001"
 BRAND_USERNAME = "AlbaConnect"
 PAGE_ID = "104000000000001"
 
-CONTACT_CHANNELS = ("phone", "email", "chat", "twitter", "facebook", "web", "surveys")
+CONTACT_CHANNELS = contact_channels()  # the channels seed's contact channels
 RATED_CHANNELS = ("phone", "email", "chat")
 
 # Disposition code of an agent-handled contact, by (intent, topic).

@@ -1,0 +1,33 @@
+-- surveys: every response is a contact of its own (anonymous: no customer key)
+with
+
+survey_responses as (
+
+    select * from {{ ref('stg_surveys__responses') }}
+
+),
+
+final as (
+
+    select
+        'surveys' as channel,
+        'responses' as entity,
+        survey_responses.response_id as record_id,
+        survey_responses.source_record_key,
+        survey_responses.response_id as conversation_id,
+        'inbound' as direction,
+        survey_responses.submitted_at as occurred_at,
+        cast(null as text) as author_key,
+        survey_responses.comment as interaction_text,
+        cast(null as text) as disposition_code,
+        survey_responses.language,
+        survey_responses.response_id as contact_key,
+        'responses' as contact_entity,
+        cast(null as text) as contact_customer_key,
+        cast(null as text) as contact_disposition_code
+
+    from survey_responses
+
+)
+
+select * from final
