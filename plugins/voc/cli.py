@@ -355,6 +355,20 @@ def _removal_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-rebuild", action="store_true", help="do not run dbt build afterwards")
 
 
+def cmd_holidays(args: argparse.Namespace) -> int:
+    from voc.calendar import write_holidays
+
+    first, _, last = args.years.partition("-")
+    try:
+        years = range(int(first), int(last or first) + 1)
+    except ValueError:
+        print(f"voc holidays: --years is YYYY or YYYY-YYYY, not {args.years!r}", file=sys.stderr)
+        return 2
+    path = write_holidays(args.country, years)
+    _say(f"public holidays of {args.country} {years.start}-{years.stop - 1} written to {path}; run dbt build to load them")
+    return 0
+
+
 def cmd_manifest(args: argparse.Namespace) -> int:
     from voc.transform import parse
 
@@ -486,6 +500,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queue", action="store_true", help="queue the request for the housekeeping DAG instead (needs --request)")
     p.add_argument("--history", action="store_true", help="list the erasures carried out (by pseudonym)")
     p.set_defaults(func=cmd_erase)
+
+    p = sub.add_parser(
+        "holidays",
+        help="regenerate the public holidays seed from the holidays package (for the business calendars' regions)",
+    )
+    p.add_argument("--country", default="ES", help="ISO 3166-1 country code (default ES)")
+    p.add_argument("--years", default="2025-2028", help="YYYY or YYYY-YYYY (default 2025-2028)")
+    p.set_defaults(func=cmd_holidays)
 
     p = sub.add_parser("retention", help="remove raw and quarantined records past their retention period, then rebuild")
     _removal_options(p)
