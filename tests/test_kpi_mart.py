@@ -16,7 +16,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-COUNTS = ["contacts", "complaints", "complaints_responded", "complaints_responded_within_24h", "survey_responses"]
+COUNTS = [
+    "contacts",
+    "complaints",
+    "complaints_responded",
+    "complaints_responded_within_24h",
+    "complaints_responded_within_sla",
+    "survey_responses",
+]
 
 
 def _mart_rows(warehouse, settings) -> dict[tuple[str, str], dict]:
@@ -78,8 +85,11 @@ def test_rules_decide_exactly_where_no_judgement_is_needed(built_warehouse, ware
 def test_kpi_counts_follow_from_the_planned_contacts_given_their_types(
     built_warehouse, warehouse, ground_truth, truth_contacts, settings
 ):
+    from sla_oracle import elapsed_minutes, targets
+
     types = _warehouse_types(warehouse, built_warehouse)
     zone = ZoneInfo(settings.timezone)
+    sla = targets()
     expected: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for contact_id, row in truth_contacts.items():
         received = datetime.fromisoformat(row["received_at"])
@@ -90,8 +100,12 @@ def test_kpi_counts_follow_from_the_planned_contacts_given_their_types(
         expected[key]["complaints"] += 1
         if row["first_response_at"]:
             expected[key]["complaints_responded"] += 1
-            if datetime.fromisoformat(row["first_response_at"]) - received <= timedelta(hours=24):
+            responded = datetime.fromisoformat(row["first_response_at"])
+            if responded - received <= timedelta(hours=24):
                 expected[key]["complaints_responded_within_24h"] += 1
+            target = sla.get(row["channel"])
+            if target and elapsed_minutes(received, responded, target, zone) <= int(target["first_response_target_minutes"]):
+                expected[key]["complaints_responded_within_sla"] += 1
     mart = _mart_rows(warehouse, built_warehouse)
     differences = []
     for truth_row in ground_truth["kpis"]:

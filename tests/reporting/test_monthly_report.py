@@ -271,3 +271,12 @@ def test_a_refused_publication_withdraws_the_months_earlier_report(report_settin
 def _between(text: str, start: str, end: str) -> str:
     tail = text[text.index(start) :]
     return tail[: tail.index(end)]
+
+
+def test_response_targets_read_as_readers_say_them():
+    from voc.reporting.monthly import format_target
+
+    assert format_target(60, "calendar") == "1 h"
+    assert format_target(480, "business") == "8 business h"
+    assert format_target(90, "calendar") == "90 min"
+    assert format_target(None, None) is None

@@ -6,6 +6,14 @@ channels as (
 
 ),
 
+targets as (
+
+    -- the channel's target at normal priority (contacts carry no priority yet)
+    select * from {{ ref('sla_targets') }}
+    where priority = 'normal'
+
+),
+
 final as (
 
     select
@@ -14,10 +22,14 @@ final as (
         channels.channel_kind,
         channels.is_contact_channel,
         channels.is_response_expected,
-        channels.first_response_sla_hours,
-        channels.first_response_sla_hours * 60 as first_response_sla_minutes
+        targets.clock as sla_clock,
+        targets.calendar as sla_calendar,
+        targets.first_response_target_minutes,
+        targets.resolution_target_minutes
 
     from channels
+    left join targets
+        on channels.channel = targets.channel
 
 )
 

@@ -28,7 +28,11 @@ final as (
         contacts.first_response_minutes,
         contacts.is_responded,
         contacts.is_responded_within_24h,
-        contacts.first_response_sla_hours,
+        contacts.sla_clock,
+        contacts.first_response_target_minutes,
+        contacts.first_response_sla_minutes,
+        contacts.first_response_sla_status,
+        contacts.first_response_breach_minutes,
         contacts.is_responded_within_sla
 
     from contacts

@@ -12,9 +12,9 @@ first_responses as (
 
 ),
 
-channels as (
+service_levels as (
 
-    select * from {{ ref('dim_channel') }}
+    select * from {{ ref('int_contact_sla') }}
 
 ),
 
@@ -23,14 +23,11 @@ response_times as (
     select
         contacts_classified.contact_id,
         first_responses.first_response_at,
-        first_responses.first_response_at - contacts_classified.received_at as first_response_interval,
-        channels.first_response_sla_hours
+        first_responses.first_response_at - contacts_classified.received_at as first_response_interval
 
     from contacts_classified
     inner join first_responses
         on contacts_classified.contact_id = first_responses.contact_id
-    left join channels
-        on contacts_classified.channel = channels.channel
 
 ),
 
@@ -69,19 +66,20 @@ final as (
         coalesce(
             response_times.first_response_interval <= interval '24 hours', false
         ) as is_responded_within_24h,
-        response_times.first_response_sla_hours,
+        service_levels.clock as sla_clock,
+        service_levels.first_response_target_minutes,
+        service_levels.first_response_elapsed_minutes as first_response_sla_minutes,
+        service_levels.first_response_sla_status,
+        service_levels.first_response_breach_minutes,
         case
-            when response_times.first_response_sla_hours is not null
-                then coalesce(
-                    response_times.first_response_interval
-                    <= response_times.first_response_sla_hours * interval '1 hour',
-                    false
-                )
+            when service_levels.contact_id is not null then service_levels.first_response_sla_status = 'met'
         end as is_responded_within_sla
 
     from contacts_classified
     inner join response_times
         on contacts_classified.contact_id = response_times.contact_id
+    left join service_levels
+        on contacts_classified.contact_id = service_levels.contact_id
 
 )
 

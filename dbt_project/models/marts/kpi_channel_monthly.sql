@@ -119,7 +119,7 @@ final as (
         contact_metrics.complaints_responded_within_24h::numeric
         / nullif(contact_metrics.complaints, 0) as responded_within_24h_rate,
         case
-            when channels.first_response_sla_hours is not null
+            when channels.first_response_target_minutes is not null
                 then contact_metrics.complaints_responded_within_sla::numeric
                 / nullif(contact_metrics.complaints, 0)
         end as responded_within_sla_rate,

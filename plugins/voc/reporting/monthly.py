@@ -45,7 +45,8 @@ KPI_QUERY = """
 select
     kpi.channel,
     coalesce(channels.channel_name, kpi.channel) as channel_name,
-    channels.first_response_sla_hours,
+    channels.first_response_target_minutes,
+    channels.sla_clock,
     kpi.contacts,
     kpi.complaints,
     kpi.complaints_responded,
@@ -303,6 +304,15 @@ def format_hours(value: Any) -> str:
     return f"{hours.normalize():f} h"
 
 
+def format_target(minutes: Any, clock: str | None) -> str | None:
+    """A first-response target as readers say it: "1 h", "8 business h", "90 min"; None without a target."""
+    if minutes is None:
+        return None
+    minutes = Decimal(str(minutes))
+    amount = format_hours(minutes / 60) if minutes % 60 == 0 else f"{minutes.normalize():f} min"
+    return amount.replace(" h", " business h").replace(" min", " business min") if clock == "business" else amount
+
+
 FORMATTERS = {"count": format_count, "rate": format_rate, "nps": format_nps, "minutes": format_minutes}
 
 
@@ -410,7 +420,7 @@ def _render_html(
         {
             "channel": row["channel"],
             "name": row["channel_name"],
-            "sla_target": format_hours(row["first_response_sla_hours"]) if row["first_response_sla_hours"] is not None else None,
+            "sla_target": format_target(row["first_response_target_minutes"], row["sla_clock"]),
             "cells": _cells(row),
         }
         for row in rows
