@@ -2,13 +2,14 @@
 
 The GX file data context lives in `expectations/` (committed: `great_expectations.yml`, the suites as JSON, the
 validation definitions and the checkpoint; `expectations/uncommitted/` holds validation results and Data Docs and is
-not committed). One checkpoint, `voc_quality_gate`, runs three suites:
+not committed). One checkpoint, `voc_quality_gate`, runs four suites:
 
 | suite | table | checks |
 |---|---|---|
 | `fct_complaints` | `marts.fct_complaints` | complaint_id unique and not null; channel a contact channel; first response never before reception, never negative; responded flags consistent |
 | `kpi_channel_monthly` | `marts.kpi_channel_monthly` | one row per channel and month; counts ≥ 0 and nested (complaints ≤ contacts, responded ≤ complaints, within 24 h / SLA ≤ responded); rates, CSAT in 0–1; NPS in −100–100; rates agree with counts; complaints and contacts agree with their fact tables |
 | `reconciliation` | `marts.fct_interactions` | for each raw interaction table, its row count equals the distinct `source_record_key` of its channel in the marts (twitter users and case events are not interactions) |
+| `fct_complaint_lifecycle` | `marts.fct_complaint_lifecycle` | one row per complaint; stages known and in order; reopenings ≥ 0; resolved-first-time consistent |
 
 `run_gate()` loads the context inside the call (never at import: GX is slow and chatty to import), points the
 datasource at the warehouse through the `${VOC_GX_CONNECTION_STRING}` substitution, runs the checkpoint (which

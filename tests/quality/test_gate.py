@@ -17,7 +17,7 @@ import pytest
 from voc import warehouse
 from voc.quality import CHECKPOINT_NAME, QualityGateError, QualityGateFailed, run_gate
 
-SUITES = {"fct_complaints", "kpi_channel_monthly", "reconciliation"}
+SUITES = {"fct_complaints", "kpi_channel_monthly", "reconciliation", "fct_complaint_lifecycle"}
 
 
 def _committed_files(expectations_dir: Path) -> dict[str, str]:
@@ -193,3 +193,27 @@ def test_an_unreachable_warehouse_is_reported_as_such_not_as_failed_expectations
     with pytest.raises(QualityGateError, match=r"cannot reach the warehouse \(not a data failure\)") as raised:
         run_gate(gone, run_id="test-outage")
     assert "secret" not in str(raised.value)
+
+
+def test_a_lifecycle_out_of_order_fails_its_suite(built_warehouse):
+    """A complaint resolved before it was received stops publication, naming the lifecycle suite."""
+    with warehouse.connect(built_warehouse, autocommit=True) as conn:
+        complaint_id, resolved_at = conn.execute(
+            "select complaint_id, resolved_at from marts.fct_complaint_lifecycle where resolved_at is not null "
+            "order by complaint_id limit 1"
+        ).fetchone()
+        try:
+            conn.execute(
+                "update marts.fct_complaint_lifecycle set resolved_at = received_at - interval '1 hour' where complaint_id = %s",
+                (complaint_id,),
+            )
+            with pytest.raises(QualityGateFailed) as failure:
+                run_gate(built_warehouse, run_id="test-gate-lifecycle")
+        finally:
+            conn.execute(
+                "update marts.fct_complaint_lifecycle set resolved_at = %s where complaint_id = %s", (resolved_at, complaint_id)
+            )
+    lifecycle = _suite(failure.value.summary, "fct_complaint_lifecycle")
+    assert lifecycle["success"] is False
+    assert len(lifecycle["failed_expectations"]) == 1
+    assert _suite(failure.value.summary, "fct_complaints")["success"] is True

@@ -33,6 +33,7 @@ def simulate(ctx: Context, contacts: list[Contact]) -> ChannelOutput:
     rng = ctx.rng("cases")
     period = ctx.period
     events: list[tuple[datetime, int, Contact, str, str, str]] = []  # (at, case number, contact, status, agent, cause)
+    lifecycles: list[dict[str, str]] = []
     cases = 0
     for contact in sorted(contacts, key=lambda contact: (contact.received_at, contact.channel, contact.key)):
         share = CASE_SHARE.get(contact.contact_type, 0.0)
@@ -65,9 +66,10 @@ def simulate(ctx: Context, contacts: list[Contact]) -> ChannelOutput:
         for status, when in steps:
             known = known or status == "resolved"
             events.append((when, cases, contact, status, "" if status == "new" else agent, cause if known else ""))
+        lifecycles.append(_lifecycle(f"CASE-{cases:06d}", contact, steps))
     events.sort(key=lambda event: (event[0], event[1]))
 
-    output = ChannelOutput("cases")
+    output = ChannelOutput("cases", truth=lifecycles)
     files: dict[str, list[list[str]]] = {f"cases/case_events_{day:%Y-%m-%d}.csv": [] for day in period.days()}
     for number, (when, case, contact, status, agent, cause) in enumerate(events, start=1):
         category = CATEGORIES[contact.topic][0]
@@ -98,3 +100,37 @@ def simulate(ctx: Context, contacts: list[Contact]) -> ChannelOutput:
     output.raw_rows = {"raw.case_events": len(events)}
     output.progress = f"cases: {cases:,} cases ({len(events):,} status events)"
     return output
+
+
+LIFECYCLE_COLUMNS = (
+    "case_id",
+    "contact_id",
+    "opened_at",
+    "assigned_at",
+    "first_resolved_at",
+    "resolved_at",
+    "closed_at",
+    "reopen_count",
+)
+
+
+def _lifecycle(case_id: str, contact: Contact, steps: list[tuple[str, datetime]]) -> dict[str, str]:
+    """The case as planned up to the sample's end: when it was opened, assigned, first and finally resolved (empty
+    while a reopening awaits its new resolution), closed, and how often it was reopened."""
+
+    def first(status: str) -> str:
+        return next((clock.iso_z(when) for name, when in steps if name == status), "")
+
+    statuses = [name for name, _ in steps]
+    last_resolved = max((index for index, name in enumerate(statuses) if name == "resolved"), default=None)
+    reopened_after = last_resolved is not None and "reopened" in statuses[last_resolved:]
+    return {
+        "case_id": case_id,
+        "contact_id": contact.contact_id,
+        "opened_at": first("new"),
+        "assigned_at": first("open"),
+        "first_resolved_at": first("resolved"),
+        "resolved_at": "" if last_resolved is None or reopened_after else clock.iso_z(steps[last_resolved][1]),
+        "closed_at": first("closed"),
+        "reopen_count": str(statuses.count("reopened")),
+    }

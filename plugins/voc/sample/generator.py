@@ -17,6 +17,7 @@ from typing import Any
 
 from voc.channels import REGISTRY
 from voc.sample import cases, chat, facebook, mailbox, phone, surveys, twitter, web
+from voc.sample.cases import LIFECYCLE_COLUMNS
 from voc.sample.clock import RESPONSE_LIMIT, Period, floor_hour
 from voc.sample.model import CONTACT_CHANNELS, RATED_CHANNELS, ChannelOutput, Contact, Context, Rating
 from voc.sample.people import Population
@@ -26,6 +27,7 @@ SOURCE_CHANNELS = tuple(REGISTRY)
 RAW_TABLES = tuple(f"raw.{table}" for channel in REGISTRY.values() for table in channel.entities.values())
 GROUND_TRUTH = "ground_truth.json"
 GROUND_TRUTH_CONTACTS = "ground_truth_contacts.csv"
+GROUND_TRUTH_CASES = "ground_truth_cases.csv"
 CONTACT_TRUTH_COLUMNS = (
     "contact_id",
     "channel",
@@ -254,6 +256,7 @@ def _write(out_dir: Path, outputs: dict[str, ChannelOutput], truth: dict[str, An
         shutil.rmtree(out_dir / channel, ignore_errors=True)
     (out_dir / GROUND_TRUTH).unlink(missing_ok=True)
     (out_dir / GROUND_TRUTH_CONTACTS).unlink(missing_ok=True)
+    (out_dir / GROUND_TRUTH_CASES).unlink(missing_ok=True)
     for output in outputs.values():
         for relative, content in output.files.items():
             path = out_dir / relative
@@ -275,6 +278,10 @@ def _write(out_dir: Path, outputs: dict[str, ChannelOutput], truth: dict[str, An
                     contact.first_response_at.isoformat() if contact.first_response_at else "",
                 ]
             )
+    with (out_dir / GROUND_TRUTH_CASES).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, LIFECYCLE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(outputs["cases"].truth if "cases" in outputs else [])
     (out_dir / GROUND_TRUTH).write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 

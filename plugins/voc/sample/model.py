@@ -110,6 +110,7 @@ class ChannelOutput:
     raw_rows: dict[str, int] = field(default_factory=dict)
     malformed: list[Malformed] = field(default_factory=list)
     ratings: list[Rating] = field(default_factory=list)
+    truth: list[dict[str, str]] = field(default_factory=list)  # the channel's planned facts beyond its contacts
     progress: str = ""
 
 
