@@ -80,3 +80,62 @@ def test_complaints_with_a_case_carry_its_stages_and_the_others_their_conversati
             assert stage == expected_stage, complaint_id
         assert first_time == (bool(plan["resolved_at"]) and plan["reopen_count"] == "0"), complaint_id
     assert with_case > 100
+
+
+def test_the_backlog_of_case_complaints_is_the_planned_one_day_by_day(built_warehouse, settings, planned_cases):
+    """Every day's open complaints that have a case, by channel, category and age band, as the plan has them: each
+    case open from the complaint's receipt to its resolution, again from its reopening to its new resolution."""
+    from collections import Counter
+    from datetime import date, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from voc import warehouse
+
+    zone = ZoneInfo(settings.timezone)
+    with warehouse.connect(built_warehouse) as conn:
+        built = {
+            (day, channel, category, band): count
+            for day, channel, category, band, count in conn.execute(
+                "select snapshot_date, channel, category, age_band, open_complaints from marts.fct_complaint_backlog_daily "
+                "where lifecycle_source = 'case'"
+            )
+        }
+        days = [row[0] for row in conn.execute("select distinct snapshot_date from marts.fct_complaint_backlog_daily order by 1")]
+        complaints = {row[0] for row in conn.execute("select complaint_id from marts.fct_complaints")}
+    with (settings.sample_dir / "ground_truth_contacts.csv").open(encoding="utf-8", newline="") as handle:
+        received = {row["contact_id"]: datetime.fromisoformat(row["received_at"]) for row in csv.DictReader(handle)}
+    first_day: date = days[0]
+    assert days == [first_day + timedelta(days=n) for n in range(len(days))], "a day is missing"
+
+    expected: Counter = Counter()
+    for plan in planned_cases.values():
+        if plan["contact_id"] not in complaints:
+            continue
+        arrived = received[plan["contact_id"]]
+        first, final, reopened = _at(plan["first_resolved_at"]), _at(plan["resolved_at"]), _at(plan["reopened_at"])
+        for day in days:
+            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+            resolved = (final is not None and final < end) or (
+                first is not None and first < end and (reopened is None or reopened >= end)
+            )
+            if arrived >= end or resolved:
+                continue
+            age = (end - arrived).total_seconds() / 86400
+            band = "0-1" if age < 1 else "1-3" if age < 3 else "3-7" if age < 7 else "7-30" if age < 30 else ">30"
+            expected[(day, plan["contact_id"].split(":")[0], plan["category"], band)] += 1
+    assert built == dict(expected)
+    assert sum(expected.values()) > 1000 and {band for *_, band in expected} >= {"0-1", "1-3", "3-7", "7-30"}
+
+
+def test_the_incremental_backlog_equals_a_full_rebuild(built_warehouse):
+    from voc import transform, warehouse
+
+    def backlog():
+        with warehouse.connect(built_warehouse) as conn:
+            return sorted(conn.execute("select * from marts.fct_complaint_backlog_daily").fetchall())
+
+    before = backlog()
+    transform.run_dbt(["build", "--select", "fct_complaint_backlog_daily"], built_warehouse, quiet=True)
+    incremental = backlog()
+    transform.run_dbt(["build", "--select", "fct_complaint_backlog_daily", "--full-refresh"], built_warehouse, quiet=True)
+    assert incremental == before == backlog()

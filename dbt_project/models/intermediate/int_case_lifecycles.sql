@@ -45,6 +45,7 @@ final as (
             when last_reopened_at is null or last_resolved_at > last_reopened_at then last_resolved_at
         end as resolved_at,
         closed_at,
+        last_reopened_at as reopened_at,
         reopen_count,
         current_status,
         category,

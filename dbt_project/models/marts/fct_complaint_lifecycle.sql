@@ -90,6 +90,7 @@ stages as (
                 then conversations.last_response_at
         end as conversation_resolved_at,
         cases.closed_at,
+        cases.reopened_at,
         coalesce(case when cases.case_id is not null then cases.reopen_count else conversations.reopen_count end, 0)
             as reopen_count,
         targets.sla_clock,
@@ -136,6 +137,7 @@ final as (
         first_resolved_at,
         resolved_at,
         closed_at,
+        reopened_at,
         reopen_count,
         reopen_count > 0 as is_reopened,
         case

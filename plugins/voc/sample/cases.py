@@ -110,13 +110,16 @@ LIFECYCLE_COLUMNS = (
     "first_resolved_at",
     "resolved_at",
     "closed_at",
+    "reopened_at",
     "reopen_count",
+    "category",
 )
 
 
 def _lifecycle(case_id: str, contact: Contact, steps: list[tuple[str, datetime]]) -> dict[str, str]:
     """The case as planned up to the sample's end: when it was opened, assigned, first and finally resolved (empty
-    while a reopening awaits its new resolution), closed, and how often it was reopened."""
+    while a reopening awaits its new resolution), closed and reopened (a case is reopened at most once), and its
+    category."""
 
     def first(status: str) -> str:
         return next((clock.iso_z(when) for name, when in steps if name == status), "")
@@ -132,5 +135,7 @@ def _lifecycle(case_id: str, contact: Contact, steps: list[tuple[str, datetime]]
         "first_resolved_at": first("resolved"),
         "resolved_at": "" if last_resolved is None or reopened_after else clock.iso_z(steps[last_resolved][1]),
         "closed_at": first("closed"),
+        "reopened_at": first("reopened"),
         "reopen_count": str(statuses.count("reopened")),
+        "category": CATEGORIES[contact.topic][0],
     }
