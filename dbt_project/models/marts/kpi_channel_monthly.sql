@@ -24,6 +24,55 @@ dates as (
 
 ),
 
+lifecycles as (
+
+    select * from {{ ref('fct_complaint_lifecycle') }}
+
+),
+
+backlog as (
+
+    select * from {{ ref('fct_complaint_backlog_daily') }}
+
+),
+
+resolution_metrics as (
+
+    -- the month's complaints (by receipt) and what became of them by the data's end
+    select
+        lifecycles.channel,
+        lifecycles.month_start_date,
+        count(*) filter (where lifecycles.resolved_at is not null) as complaints_resolved,
+        count(*) filter (where lifecycles.is_resolved_within_target) as complaints_resolved_within_target,
+        count(*) filter (where lifecycles.is_reopened) as complaints_reopened,
+        percentile_cont(0.5) within group (order by lifecycles.minutes_to_resolve::float) as median_minutes_to_resolve
+
+    from lifecycles
+    group by
+        lifecycles.channel,
+        lifecycles.month_start_date
+
+),
+
+month_end_backlog as (
+
+    -- open complaints at the end of the month's last day with a snapshot
+    select
+        backlog.channel,
+        backlog.month_start_date,
+        sum(backlog.open_complaints) as backlog_at_month_end
+
+    from backlog
+    where backlog.snapshot_date = (
+        select max(last_day.snapshot_date) from backlog as last_day
+        where last_day.month_start_date = backlog.month_start_date
+    )
+    group by
+        backlog.channel,
+        backlog.month_start_date
+
+),
+
 data_months as (
 
     select contacts.month_start_date from contacts
@@ -124,6 +173,16 @@ final as (
                 / nullif(contact_metrics.complaints, 0)
         end as responded_within_sla_rate,
         round(contact_metrics.median_first_response_minutes::numeric, 2) as median_first_response_minutes,
+        coalesce(resolution_metrics.complaints_resolved, 0) as complaints_resolved,
+        coalesce(resolution_metrics.complaints_resolved_within_target, 0) as complaints_resolved_within_target,
+        case
+            when channels.resolution_target_minutes is not null
+                then resolution_metrics.complaints_resolved_within_target::numeric
+                / nullif(contact_metrics.complaints, 0)
+        end as resolved_within_target_rate,
+        coalesce(resolution_metrics.complaints_reopened, 0) as complaints_reopened,
+        round(resolution_metrics.median_minutes_to_resolve::numeric, 2) as median_minutes_to_resolve,
+        coalesce(month_end_backlog.backlog_at_month_end, 0) as backlog_at_month_end,
         coalesce(survey_metrics.survey_responses, 0) as survey_responses,
         survey_metrics.satisfied_answers::numeric / nullif(survey_metrics.csat_answers, 0) as csat,
         100.0 * (survey_metrics.promoters - survey_metrics.detractors)
@@ -140,6 +199,14 @@ final as (
         on
             channel_months.channel = survey_metrics.channel
             and channel_months.month_start_date = survey_metrics.month_start_date
+    left join resolution_metrics
+        on
+            channel_months.channel = resolution_metrics.channel
+            and channel_months.month_start_date = resolution_metrics.month_start_date
+    left join month_end_backlog
+        on
+            channel_months.channel = month_end_backlog.channel
+            and channel_months.month_start_date = month_end_backlog.month_start_date
 
 )
 
