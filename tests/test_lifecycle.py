@@ -139,3 +139,43 @@ def test_the_incremental_backlog_equals_a_full_rebuild(built_warehouse):
     incremental = backlog()
     transform.run_dbt(["build", "--select", "fct_complaint_backlog_daily", "--full-refresh"], built_warehouse, quiet=True)
     assert incremental == before == backlog()
+
+
+def test_resolution_time_runs_on_the_channel_clock_and_stops_while_the_case_waits(built_warehouse, settings, planned_cases):
+    """Case complaints: the minutes from receipt to resolution on the channel's SLA clock, less those the plan had
+    the case pending, counted independently (sla_oracle), and whether that met the resolution target."""
+    from zoneinfo import ZoneInfo
+
+    from sla_oracle import elapsed_minutes, targets
+    from voc import warehouse
+
+    zone = ZoneInfo(settings.timezone)
+    sla = targets()
+    with warehouse.connect(built_warehouse) as conn:
+        built = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                "select complaint_id, resolution_sla_minutes, resolution_paused_minutes, is_resolved_within_target "
+                "from marts.fct_complaint_lifecycle where lifecycle_source = 'case' and resolved_at is not null"
+            )
+        }
+    with (settings.sample_dir / "ground_truth_contacts.csv").open(encoding="utf-8", newline="") as handle:
+        received = {row["contact_id"]: datetime.fromisoformat(row["received_at"]) for row in csv.DictReader(handle)}
+    checked = paused = 0
+    for plan in planned_cases.values():
+        if plan["contact_id"] not in built:
+            continue
+        resolved = _at(plan["resolved_at"])
+        target = sla[plan["contact_id"].split(":")[0]]
+        total = elapsed_minutes(received[plan["contact_id"]], resolved, target, zone)
+        waited = 0.0
+        if plan["pending_at"] and _at(plan["pending_at"]) < resolved:
+            until = min(_at(plan["pending_until"]) or resolved, resolved)
+            waited = elapsed_minutes(_at(plan["pending_at"]), until, target, zone)
+            paused += waited > 0
+        net, built_paused, within = built[plan["contact_id"]]
+        assert abs(float(net) - (total - waited)) < 0.01, plan["contact_id"]
+        assert abs(float(built_paused) - waited) < 0.01, plan["contact_id"]
+        assert within == (total - waited <= int(target["resolution_target_minutes"])), plan["contact_id"]
+        checked += 1
+    assert checked > 100 and paused > 20

@@ -31,6 +31,12 @@ targets as (
 
 ),
 
+pauses as (
+
+    select * from {{ ref('int_case_pauses') }}
+
+),
+
 conversation_turns as (
 
     -- the conversation of each complaint, in order: a customer's message after an organisation's reply reopens it
@@ -121,6 +127,41 @@ resolved as (
 
 ),
 
+paused as (
+
+    -- the minutes, on the channel's clock, the case waited on the customer before its resolution
+    select
+        resolved.complaint_id,
+        sum(
+            {{ elapsed_minutes(
+                'pauses.paused_at', 'least(coalesce(pauses.resumed_at, resolved.resolved_at), resolved.resolved_at)',
+                'resolved.sla_clock', 'resolved.sla_calendar'
+            ) }}
+        ) as paused_minutes
+
+    from resolved
+    inner join pauses
+        on
+            resolved.case_id = pauses.case_id
+            and pauses.paused_at < resolved.resolved_at
+    group by resolved.complaint_id
+
+),
+
+measured as (
+
+    select
+        resolved.*,
+        coalesce(paused.paused_minutes, 0) as resolution_paused_minutes,
+        {{ elapsed_minutes('resolved.received_at', 'resolved.resolved_at', 'resolved.sla_clock', 'resolved.sla_calendar') }}
+        - coalesce(paused.paused_minutes, 0) as resolution_net_minutes
+
+    from resolved
+    left join paused
+        on resolved.complaint_id = paused.complaint_id
+
+),
+
 final as (
 
     select
@@ -151,16 +192,15 @@ final as (
         round(extract(epoch from resolved_at - received_at) / 60, 2) as minutes_to_resolve,
         sla_clock as resolution_clock,
         resolution_target_minutes,
-        round({{ elapsed_minutes('received_at', 'resolved_at', 'sla_clock', 'sla_calendar') }}, 2)
-            as resolution_sla_minutes,
+        case when resolved_at is not null then round(resolution_paused_minutes, 2) end as resolution_paused_minutes,
+        round(resolution_net_minutes, 2) as resolution_sla_minutes,
         case
             when resolution_target_minutes is not null and resolved_at is not null
-                then {{ elapsed_minutes('received_at', 'resolved_at', 'sla_clock', 'sla_calendar') }}
-                <= resolution_target_minutes
+                then resolution_net_minutes <= resolution_target_minutes
         end as is_resolved_within_target,
         resolved_at is not null and reopen_count = 0 as is_resolved_first_time
 
-    from resolved
+    from measured
 
 )
 

@@ -112,14 +112,16 @@ LIFECYCLE_COLUMNS = (
     "closed_at",
     "reopened_at",
     "reopen_count",
+    "pending_at",
+    "pending_until",
     "category",
 )
 
 
 def _lifecycle(case_id: str, contact: Contact, steps: list[tuple[str, datetime]]) -> dict[str, str]:
     """The case as planned up to the sample's end: when it was opened, assigned, first and finally resolved (empty
-    while a reopening awaits its new resolution), closed and reopened (a case is reopened at most once), and its
-    category."""
+    while a reopening awaits its new resolution), closed and reopened (a case is reopened at most once), the interval
+    it waited on the customer (pending until its next step; a case is pending at most once), and its category."""
 
     def first(status: str) -> str:
         return next((clock.iso_z(when) for name, when in steps if name == status), "")
@@ -137,5 +139,9 @@ def _lifecycle(case_id: str, contact: Contact, steps: list[tuple[str, datetime]]
         "closed_at": first("closed"),
         "reopened_at": first("reopened"),
         "reopen_count": str(statuses.count("reopened")),
+        "pending_at": first("pending"),
+        "pending_until": next(
+            (clock.iso_z(steps[index + 1][1]) for index, name in enumerate(statuses[:-1]) if name == "pending"), ""
+        ),
         "category": CATEGORIES[contact.topic][0],
     }
