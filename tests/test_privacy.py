@@ -269,3 +269,29 @@ def test_a_long_secret_is_hashed_first_as_rfc_2104_says():
     message = b"email:a@b.c"
     by_pads = hashlib.sha256(bytes.fromhex(outer) + hashlib.sha256(bytes.fromhex(inner) + message).digest()).hexdigest()
     assert by_pads == hmac.new(key, message, hashlib.sha256).hexdigest() == _hmac(secret, "email:a@b.c")
+
+
+def test_a_person_has_one_customer_key_on_email_and_chat(built_warehouse):
+    """Repeat complaints across channels are visible: a chat visitor who gave an e-mail address has the key of that
+    address's e-mail contacts (HMAC computed here with the standard library, people from the raw sessions)."""
+    import hashlib
+    import hmac
+
+    from voc import privacy, warehouse
+
+    secret = privacy.pseudonym_secret(built_warehouse)
+    with warehouse.connect(built_warehouse) as conn:
+        sessions = conn.execute(
+            "select 'chat:' || (payload ->> 'id'), lower(trim(payload -> 'visitor' ->> 'email')) from raw.chat_sessions "
+            "where payload -> 'visitor' ->> 'email' is not null"
+        ).fetchall()
+        keys = dict(conn.execute("select contact_id, customer_key from marts.fct_contacts").fetchall())
+        email_keys = {row[0] for row in conn.execute("select customer_key from marts.fct_contacts where channel = 'email'")}
+    linked = 0
+    for contact_id, address in sessions:
+        if contact_id not in keys:
+            continue  # a session without a visitor message is no contact
+        expected = hmac.new(secret, f"email:{address}".encode(), hashlib.sha256).hexdigest()
+        assert keys[contact_id] == expected, contact_id
+        linked += expected in email_keys
+    assert linked > 50, "the sample's chat visitors should also write e-mails"

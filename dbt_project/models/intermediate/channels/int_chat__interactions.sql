@@ -49,9 +49,14 @@ final as (
         chat_sessions.language,
         case when visitor_messages.message_id is not null then chat_sessions.session_id end as contact_key,
         case when visitor_messages.message_id is not null then 'sessions' end as contact_entity,
-        -- the session's visitor, whoever the export names as the message's author
+        -- the session's visitor, whoever the export names as the message's author: by the e-mail address the visitor
+        -- gave, so the same person has one key on chat and e-mail; by the widget's visitor id otherwise
         case
-            when visitor_messages.message_id is not null then {{ pseudonym('chat', 'chat_sessions.visitor_id') }}
+            when visitor_messages.message_id is not null
+                then coalesce(
+                    {{ pseudonym('email', 'chat_sessions.visitor_email') }},
+                    {{ pseudonym('chat', 'chat_sessions.visitor_id') }}
+                )
         end as contact_customer_key,
         case when visitor_messages.message_id is not null then chat_sessions.disposition_code end as contact_disposition_code
 
