@@ -5,6 +5,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='snapshot_date',
+    on_schema_change='fail',
 ) }}
 
 with
