@@ -23,3 +23,14 @@
     {%- endif %}
     {%- endfor %}
 {% endmacro %}
+
+{#
+    The contact columns of a channel's interaction model, for the interaction that opens a contact (`opens_contact`)
+    and null for the others: the contact is named by the interaction's record and its author.
+#}
+{% macro opened_contact(entity, disposition_code='cast(null as text)') %}
+        case when opens_contact then record_id end as contact_key,
+        case when opens_contact then '{{ entity }}' end as contact_entity,
+        case when opens_contact then author_key end as contact_customer_key,
+        case when opens_contact then {{ disposition_code }} end as contact_disposition_code
+{%- endmacro %}

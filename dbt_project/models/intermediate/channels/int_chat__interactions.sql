@@ -47,6 +47,7 @@ final as (
         chat_messages.message_text as interaction_text,
         cast(null as text) as disposition_code,
         chat_sessions.language,
+        visitor_messages.message_id is not null as opens_contact,
         case when visitor_messages.message_id is not null then chat_sessions.session_id end as contact_key,
         case when visitor_messages.message_id is not null then 'sessions' end as contact_entity,
         -- the session's visitor, whoever the export names as the message's author: by the e-mail address the visitor

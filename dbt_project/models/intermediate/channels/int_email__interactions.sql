@@ -48,21 +48,8 @@ interactions as (
 final as (
 
     select
-        interactions.channel,
-        interactions.entity,
-        interactions.record_id,
-        interactions.source_record_key,
-        interactions.conversation_id,
-        interactions.direction,
-        interactions.occurred_at,
-        interactions.author_key,
-        interactions.interaction_text,
-        interactions.disposition_code,
-        interactions.language,
-        case when interactions.opens_contact then interactions.conversation_id end as contact_key,
-        case when interactions.opens_contact then 'messages' end as contact_entity,
-        case when interactions.opens_contact then interactions.author_key end as contact_customer_key,
-        case when interactions.opens_contact then thread_dispositions.disposition_code end as contact_disposition_code
+        interactions.*,
+        {{ opened_contact('messages', 'thread_dispositions.disposition_code') }}
 
     from interactions
     left join thread_dispositions

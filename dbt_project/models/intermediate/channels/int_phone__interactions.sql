@@ -21,7 +21,8 @@ interactions as (
         {{ pseudonym('phone', 'calls.caller_number') }} as author_key,
         cast(null as text) as interaction_text,
         calls.disposition_code,
-        calls.language
+        calls.language,
+        true as opens_contact
 
     from calls
 
@@ -31,10 +32,7 @@ final as (
 
     select
         *,
-        record_id as contact_key,
-        'calls' as contact_entity,
-        author_key as contact_customer_key,
-        disposition_code as contact_disposition_code
+        {{ opened_contact('calls', 'disposition_code') }}
 
     from interactions
 

@@ -7,7 +7,7 @@ survey_responses as (
 
 ),
 
-final as (
+interactions as (
 
     select
         'surveys' as channel,
@@ -21,12 +21,19 @@ final as (
         survey_responses.comment as interaction_text,
         cast(null as text) as disposition_code,
         survey_responses.language,
-        survey_responses.response_id as contact_key,
-        'responses' as contact_entity,
-        cast(null as text) as contact_customer_key,
-        cast(null as text) as contact_disposition_code
+        true as opens_contact
 
     from survey_responses
+
+),
+
+final as (
+
+    select
+        *,
+        {{ opened_contact('responses') }}
+
+    from interactions
 
 )
 

@@ -31,21 +31,8 @@ interactions as (
 final as (
 
     select
-        channel,
-        entity,
-        record_id,
-        source_record_key,
-        conversation_id,
-        direction,
-        occurred_at,
-        author_key,
-        interaction_text,
-        disposition_code,
-        language,
-        case when opens_contact then record_id end as contact_key,
-        case when opens_contact then 'tweets' end as contact_entity,
-        case when opens_contact then author_key end as contact_customer_key,
-        cast(null as text) as contact_disposition_code
+        *,
+        {{ opened_contact('tweets') }}
 
     from interactions
 

@@ -20,7 +20,8 @@ interactions as (
         {{ pseudonym('web', 'web_mentions.author') }} as author_key,
         concat_ws(' ', web_mentions.title, web_mentions.summary) as interaction_text,
         cast(null as text) as disposition_code,
-        web_mentions.language
+        web_mentions.language,
+        true as opens_contact
 
     from web_mentions
 
@@ -30,10 +31,7 @@ final as (
 
     select
         *,
-        record_id as contact_key,
-        'mentions' as contact_entity,
-        author_key as contact_customer_key,
-        cast(null as text) as contact_disposition_code
+        {{ opened_contact('mentions', 'cast(null as text)') }}
 
     from interactions
 
