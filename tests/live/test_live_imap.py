@@ -41,10 +41,11 @@ def imap(landing_database, monkeypatch):
         "extra": {"folders": ["INBOX", "Quejas"], "ca_file": str(box.ca_file)},
     }
     monkeypatch.setenv("AIRFLOW_CONN_VOC_IMAP", json.dumps(connection))
-    client = imaplib.IMAP4_SSL(box.host, box.port, ssl_context=ssl.create_default_context(cafile=str(box.ca_file)))
-    client.login(box.user, box.password)
-    client.create("Quejas")
-    try:
+    client = None
+    try:  # the server stops whatever fails once it started
+        client = imaplib.IMAP4_SSL(box.host, box.port, ssl_context=ssl.create_default_context(cafile=str(box.ca_file)))
+        client.login(box.user, box.password)
+        client.create("Quejas")
         yield (
             dataclasses.replace(own, live_retries=2, live_backoff_seconds=0.01, live_timeout_seconds=5),
             client,
@@ -53,7 +54,8 @@ def imap(landing_database, monkeypatch):
         )
     finally:
         try:
-            client.logout()
+            if client is not None:
+                client.logout()
         except (OSError, imaplib.IMAP4.error):
             pass
         process.terminate()
