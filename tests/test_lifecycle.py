@@ -127,18 +127,20 @@ def test_the_backlog_of_case_complaints_is_the_planned_one_day_by_day(built_ware
     assert sum(expected.values()) > 1000 and {band for *_, band in expected} >= {"0-1", "1-3", "3-7", "7-30"}
 
 
-def test_the_incremental_backlog_equals_a_full_rebuild(built_warehouse):
+def test_an_incremental_backlog_run_equals_a_full_rebuild(built_warehouse):
+    """On the same data, an incremental run (which recomputes only the latest built day) leaves the backlog a full
+    rebuild gives. (Earlier tests may have changed the data since the session's build: a snapshot keeps the days it
+    built as they were, so the comparison starts from a full rebuild.)"""
     from voc import transform, warehouse
 
     def backlog():
         with warehouse.connect(built_warehouse) as conn:
             return sorted(conn.execute("select * from marts.fct_complaint_backlog_daily").fetchall())
 
-    before = backlog()
-    transform.run_dbt(["build", "--select", "fct_complaint_backlog_daily"], built_warehouse, quiet=True)
-    incremental = backlog()
     transform.run_dbt(["build", "--select", "fct_complaint_backlog_daily", "--full-refresh"], built_warehouse, quiet=True)
-    assert incremental == before == backlog()
+    rebuilt = backlog()
+    transform.run_dbt(["build", "--select", "fct_complaint_backlog_daily"], built_warehouse, quiet=True)
+    assert backlog() == rebuilt and len(rebuilt) > 100
 
 
 def test_resolution_time_runs_on_the_channel_clock_and_stops_while_the_case_waits(built_warehouse, settings, planned_cases):
