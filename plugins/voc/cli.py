@@ -26,6 +26,7 @@ import os
 import shlex
 import sys
 import warnings
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -92,8 +93,6 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 def cmd_land(args: argparse.Namespace) -> int:
     """Land each channel in turn; a channel that fails is reported and the others still land (exit 1 at the end)."""
-    import psycopg
-
     from voc import warehouse
     from voc.channels import REGISTRY
     from voc.landing import LandingError, land_channel
@@ -102,32 +101,40 @@ def cmd_land(args: argparse.Namespace) -> int:
     warehouse.ensure_running(settings)
     if args.live:
         return _land_live(args, settings)
-    names = args.channels or list(REGISTRY)
-    failed: list[str] = []
-    for name in names:
-        try:
-            summary = land_channel(name, settings, from_start=args.from_start, progress=_say if args.verbose else None)
-        except (LandingError, psycopg.Error, warehouse.WarehouseError) as error:
-            print(f"{name}: landing failed: {_first_line(error)}", file=sys.stderr)
-            failed.append(name)
-            continue
+
+    def land(name: str) -> None:
+        summary = land_channel(name, settings, from_start=args.from_start, progress=_say if args.verbose else None)
         _say(
             f"{name:9s} pages {summary.pages:4d}  received {summary.received:6d}  new {summary.inserted:6d}  "
             f"changed {summary.updated:5d}  quarantined {summary.quarantined:3d}  files {summary.files:4d}"
         )
         for file_ref in summary.unreadable:
             _say(f"{name:9s} {file_ref}: its reader failed; the file is kept whole in raw.quarantine")
+
+    return _land_each(args.channels or list(REGISTRY), land, (LandingError,), "landing", "channels")
+
+
+def _land_each(names: list[str], land: Callable[[str], None], errors: tuple, what: str, others: str) -> int:
+    """Land each name in turn; one that fails is reported and the others still land (exit 1 at the end)."""
+    import psycopg
+
+    from voc import warehouse
+
+    failed: list[str] = []
+    for name in names:
+        try:
+            land(name)
+        except (*errors, psycopg.Error, warehouse.WarehouseError) as error:
+            print(f"{name}: {what} failed: {_first_line(error)}", file=sys.stderr)
+            failed.append(name)
     if failed:
-        print(f"landing failed for {', '.join(failed)}; the other channels landed", file=sys.stderr)
+        print(f"{what} failed for {', '.join(failed)}; the other {others} landed", file=sys.stderr)
         return 1
     return 0
 
 
 def _land_live(args: argparse.Namespace, settings) -> int:
     """`voc land --live [CHANNEL|STREAM ...]`: each live stream in turn, from its server."""
-    import psycopg
-
-    from voc import warehouse
     from voc.channels import live_streams
     from voc.channels.live import LiveSourceError
     from voc.landing import land_stream
@@ -139,23 +146,16 @@ def _land_live(args: argparse.Namespace, settings) -> int:
     if unknown:
         print(f"voc land --live: no live stream {', '.join(unknown)}; known: {', '.join(streams)}", file=sys.stderr)
         return 2
-    failed: list[str] = []
-    for name in names:
-        try:
-            summary = land_stream(name, settings, from_start=args.from_start, progress=_say if args.verbose else None)
-        except (LiveSourceError, psycopg.Error, warehouse.WarehouseError) as error:
-            print(f"{name}: live landing failed: {_first_line(error)}", file=sys.stderr)
-            failed.append(name)
-            continue
+
+    def land(name: str) -> None:
+        summary = land_stream(name, settings, from_start=args.from_start, progress=_say if args.verbose else None)
         _say(
             f"{name:18s} responses {summary.files:4d}  received {summary.received:6d}  new {summary.inserted:6d}  "
             f"changed {summary.updated:5d}  quarantined {summary.quarantined:3d}"
             + (f"  ({summary.note})" if summary.note else "")
         )
-    if failed:
-        print(f"live landing failed for {', '.join(failed)}; the other streams landed", file=sys.stderr)
-        return 1
-    return 0
+
+    return _land_each(names, land, (LiveSourceError,), "live landing", "streams")
 
 
 def _first_line(error: BaseException) -> str:
