@@ -47,10 +47,23 @@ def business_minutes(start: datetime, end: datetime, calendar: dict, zone: ZoneI
     return total
 
 
-def targets() -> dict[str, dict]:
-    """channel -> its normal-priority target row (seed sla_targets)."""
+@cache
+def _targets() -> dict[tuple[str, str], dict]:
     with (SEEDS / "sla_targets.csv").open(newline="") as handle:
-        return {row["channel"]: row for row in csv.DictReader(handle) if row["priority"] == "normal"}
+        return {(row["channel"], row["priority"]): row for row in csv.DictReader(handle)}
+
+
+@cache
+def _priorities() -> dict[str, str]:
+    with (SEEDS / "disposition_codes.csv").open(newline="") as handle:
+        return {row["disposition_code"]: row["priority"] for row in csv.DictReader(handle)}
+
+
+def target(channel: str, disposition_code: str | None) -> dict | None:
+    """The target row (seed sla_targets) of a contact of ``channel`` whose agent coded it ``disposition_code``: its
+    channel's at the code's priority (seed disposition_codes), else at normal priority; None without one."""
+    priority = _priorities().get(disposition_code or "", "normal")
+    return _targets().get((channel, priority)) or _targets().get((channel, "normal"))
 
 
 def elapsed_minutes(received: datetime, responded: datetime, target: dict, zone: ZoneInfo) -> float:

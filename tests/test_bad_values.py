@@ -2,13 +2,14 @@
 
 Real files, landed into a database of the test's own and built by real dbt: a call export with `N/A` in a number
 and a flag, a start time without UTC offset and a disposition code the seed does not know; a survey export with
-`N/A` and out-of-range scores. The expected issues are written here from what the files hold, not from the
+`N/A` and out-of-range scores; a corrective-action register with an unreadable date, a missing root cause and a
+closing day before the opening day. The expected issues are written here from what the files hold, not from the
 pipeline's output.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from voc.landing import land_channel
@@ -34,6 +35,13 @@ SURVEY_ROWS = [
     "S-NA,2026-10-05T12:00:00+02:00,phone,C-NA,N/A,8,,es",
     "S-RANGE,2026-10-05T12:00:00+02:00,phone,C-NAIVE,7,11,,es",
 ]
+ACTIONS_HEADER = "action_id,root_cause,description,opened_on,due_on,closed_on,owner_role,effectiveness_check_on"
+ACTIONS_ROWS = [
+    "CA-GOOD,billing_error,Check tariffs,2026-09-01,2026-09-30,2026-09-20,billing_lead,2026-10-20",
+    "CA-DATE,billing_error,Check tariffs,31/09/2026,2026-09-30,,billing_lead,2026-10-20",
+    "CA-CAUSE,,Check tariffs,2026-09-01,2026-12-30,,billing_lead,2027-01-20",
+    "CA-ORDER,billing_error,Check tariffs,2026-09-10,2026-09-30,2026-09-01,billing_lead,2026-10-20",
+]
 EXPECTED_ISSUES = {
     ("phone", "C-NA", "wait_seconds", "not a valid integer"),
     ("phone", "C-NA", "abandoned", "not a valid boolean"),
@@ -42,6 +50,9 @@ EXPECTED_ISSUES = {
     ("surveys", "S-NA", "csat", "not a valid integer"),
     ("surveys", "S-RANGE", "csat", "outside 1 to 5"),
     ("surveys", "S-RANGE", "nps", "outside 0 to 10"),
+    ("actions", "CA-DATE", "opened_on", "not a valid date"),
+    ("actions", "CA-CAUSE", "root_cause", "missing"),
+    ("actions", "CA-ORDER", "closed_on", "before opened_on, not read"),
 }
 
 
@@ -52,7 +63,11 @@ def bad_values(landing_database, tmp_path):
     (drop / "phone" / "calls_2026-10-05.csv").write_text("\n".join([PHONE_HEADER, *PHONE_ROWS]) + "\n", encoding="utf-8")
     (drop / "surveys").mkdir()
     (drop / "surveys" / "responses_2026-10-05.csv").write_text("\n".join([SURVEY_HEADER, *SURVEY_ROWS]) + "\n", encoding="utf-8")
-    for channel in ("phone", "surveys"):
+    (drop / "actions").mkdir()
+    (drop / "actions" / "corrective_actions_2026-10-05.csv").write_text(
+        "\n".join([ACTIONS_HEADER, *ACTIONS_ROWS]) + "\n", encoding="utf-8"
+    )
+    for channel in ("phone", "surveys", "actions"):
         summary = land_channel(channel, own)
         assert summary.quarantined == 0  # every line is readable CSV: the values are the problem, not the records
     return own, tmp_path
@@ -83,11 +98,22 @@ def test_bad_values_are_null_recorded_and_counted_never_a_failed_build(bad_value
         coded = conn.execute(
             "select contact_type, classified_by from marts.fct_contacts where contact_id = 'phone:C-CODE'"
         ).fetchone()
+        actions = {
+            r[0]: r[1:]
+            for r in conn.execute("select action_id, opened_on, closed_on, action_status from marts.fct_corrective_actions")
+        }
     assert issues == EXPECTED_ISSUES
     assert calls["C-NA"] is None and calls["C-GOOD"] == 60
     assert started["C-NAIVE"] is None and started["C-GOOD"] == datetime(2026, 10, 5, 7, 0, tzinfo=UTC)
     assert scores == {"S-GOOD": (5, 9), "S-NA": (None, 8), "S-RANGE": (None, None)}
     assert coded == ("unclassified", "none")
+    # every action is kept; an unreadable closing leaves the action open, past its due day as of the data's last day
+    assert actions == {
+        "CA-GOOD": (date(2026, 9, 1), date(2026, 9, 20), "closed"),
+        "CA-DATE": (None, None, "overdue"),
+        "CA-CAUSE": (date(2026, 9, 1), None, "open"),
+        "CA-ORDER": (date(2026, 9, 10), None, "overdue"),
+    }
 
 
 @pytest.mark.slow

@@ -18,7 +18,17 @@ def test_sample_writes_the_drop_folder_and_ground_truth(tmp_path, capsys):
     printed = capsys.readouterr().out
     truth = json.loads((out / "ground_truth.json").read_text())
     assert truth["seed"] == 3 and truth["start"].startswith("2026-09-01")
-    assert {path.name for path in out.iterdir()} >= {"phone", "email", "chat", "twitter", "facebook", "web", "surveys", "cases"}
+    assert {path.name for path in out.iterdir()} >= {
+        "phone",
+        "email",
+        "chat",
+        "twitter",
+        "facebook",
+        "web",
+        "surveys",
+        "cases",
+        "actions",
+    }
     assert f"sample written to {out}" in printed and "phone:" in printed
 
 

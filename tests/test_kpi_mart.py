@@ -85,11 +85,10 @@ def test_rules_decide_exactly_where_no_judgement_is_needed(built_warehouse, ware
 def test_kpi_counts_follow_from_the_planned_contacts_given_their_types(
     built_warehouse, warehouse, ground_truth, truth_contacts, settings
 ):
-    from sla_oracle import elapsed_minutes, targets
+    from sla_oracle import elapsed_minutes, target
 
     types = _warehouse_types(warehouse, built_warehouse)
     zone = ZoneInfo(settings.timezone)
-    sla = targets()
     expected: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for contact_id, row in truth_contacts.items():
         received = datetime.fromisoformat(row["received_at"])
@@ -103,8 +102,8 @@ def test_kpi_counts_follow_from_the_planned_contacts_given_their_types(
             responded = datetime.fromisoformat(row["first_response_at"])
             if responded - received <= timedelta(hours=24):
                 expected[key]["complaints_responded_within_24h"] += 1
-            target = sla.get(row["channel"])
-            if target and elapsed_minutes(received, responded, target, zone) <= int(target["first_response_target_minutes"]):
+            sla = target(row["channel"], row["disposition_code"])
+            if sla and elapsed_minutes(received, responded, sla, zone) <= int(sla["first_response_target_minutes"]):
                 expected[key]["complaints_responded_within_sla"] += 1
     mart = _mart_rows(warehouse, built_warehouse)
     differences = []

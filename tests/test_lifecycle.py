@@ -148,11 +148,10 @@ def test_resolution_time_runs_on_the_channel_clock_and_stops_while_the_case_wait
     the case pending, counted independently (sla_oracle), and whether that met the resolution target."""
     from zoneinfo import ZoneInfo
 
-    from sla_oracle import elapsed_minutes, targets
+    from sla_oracle import elapsed_minutes, target
     from voc import warehouse
 
     zone = ZoneInfo(settings.timezone)
-    sla = targets()
     with warehouse.connect(built_warehouse) as conn:
         built = {
             row[0]: row[1:]
@@ -162,22 +161,25 @@ def test_resolution_time_runs_on_the_channel_clock_and_stops_while_the_case_wait
             )
         }
     with (settings.sample_dir / "ground_truth_contacts.csv").open(encoding="utf-8", newline="") as handle:
-        received = {row["contact_id"]: datetime.fromisoformat(row["received_at"]) for row in csv.DictReader(handle)}
-    checked = paused = 0
+        contacts = {row["contact_id"]: row for row in csv.DictReader(handle)}
+    received = {contact_id: datetime.fromisoformat(row["received_at"]) for contact_id, row in contacts.items()}
+    checked = paused = high = 0
     for plan in planned_cases.values():
         if plan["contact_id"] not in built:
             continue
         resolved = _at(plan["resolved_at"])
-        target = sla[plan["contact_id"].split(":")[0]]
-        total = elapsed_minutes(received[plan["contact_id"]], resolved, target, zone)
+        contact = contacts[plan["contact_id"]]
+        sla = target(contact["channel"], contact["disposition_code"])  # the priority of the agent's code
+        high += sla["priority"] == "high"
+        total = elapsed_minutes(received[plan["contact_id"]], resolved, sla, zone)
         waited = 0.0
         if plan["pending_at"] and _at(plan["pending_at"]) < resolved:
             until = min(_at(plan["pending_until"]) or resolved, resolved)
-            waited = elapsed_minutes(_at(plan["pending_at"]), until, target, zone)
+            waited = elapsed_minutes(_at(plan["pending_at"]), until, sla, zone)
             paused += waited > 0
         net, built_paused, within = built[plan["contact_id"]]
         assert abs(float(net) - (total - waited)) < 0.01, plan["contact_id"]
         assert abs(float(built_paused) - waited) < 0.01, plan["contact_id"]
-        assert within == (total - waited <= int(target["resolution_target_minutes"])), plan["contact_id"]
+        assert within == (total - waited <= int(sla["resolution_target_minutes"])), plan["contact_id"]
         checked += 1
-    assert checked > 100 and paused > 20
+    assert checked > 100 and paused > 20 and high > 20

@@ -4,7 +4,8 @@
     and `end`, less the public holidays the calendar keeps (seed public_holidays: national ones, and those of the
     calendar's subdivision). Each day's opening and closing are local times turned into instants in the time zone,
     so a day of a DST change has the hours the clock shows. Null when either instant is null; 0 when `end` is not
-    after `start` or falls before the calendar opens again.
+    after `start` or falls before the calendar opens again. Pass qualified columns (`contacts.calendar`): inside the
+    subquery a bare `calendar` would name the seed's own column.
 #}
 {% macro business_minutes(start, end, calendar) %}
     (

@@ -16,5 +16,6 @@
         ('web', 'stg_web__mentions', 'mention_id', 'published_at', 'mentions'),
         ('surveys', 'stg_surveys__responses', 'response_id', 'submitted_at', 'responses'),
         ('cases', 'stg_cases__events', 'event_id', 'event_at', none),
+        ('actions', 'stg_actions__corrective_actions', 'action_id', none, none),
     ]) }}
 {% endmacro %}

@@ -2,7 +2,7 @@
 
 The GX file data context lives in `expectations/` (committed: `great_expectations.yml`, the suites as JSON, the
 validation definitions and the checkpoint; `expectations/uncommitted/` holds validation results and Data Docs and is
-not committed). One checkpoint, `voc_quality_gate`, runs four suites:
+not committed). One checkpoint, `voc_quality_gate`, runs six suites:
 
 | suite | table | checks |
 |---|---|---|
@@ -10,6 +10,8 @@ not committed). One checkpoint, `voc_quality_gate`, runs four suites:
 | `kpi_channel_monthly` | `marts.kpi_channel_monthly` | one row per channel and month; counts ≥ 0 and nested (complaints ≤ contacts, responded ≤ complaints, within 24 h / SLA ≤ responded); rates, CSAT in 0–1; NPS in −100–100; rates agree with counts; complaints and contacts agree with their fact tables |
 | `reconciliation` | `marts.fct_interactions` | for each raw interaction table, its row count equals the distinct `source_record_key` of its channel in the marts (twitter users and case events are not interactions) |
 | `fct_complaint_lifecycle` | `marts.fct_complaint_lifecycle` | one row per complaint; stages known and in order; reopenings ≥ 0; resolved-first-time consistent |
+| `fct_corrective_actions` | `marts.fct_corrective_actions` | one row per action of the register; status and verdict known; counts ≥ 0; an effect stated only where both windows were counted |
+| `fct_complaint_backlog_daily` | `marts.fct_complaint_backlog_daily` | one row per day and group; age bands known; counts ≥ 1; no day beyond the data; never more open than received |
 
 `run_gate()` loads the context inside the call (never at import: GX is slow and chatty to import), points the
 datasource at the warehouse through the `${VOC_GX_CONNECTION_STRING}` substitution, runs the checkpoint (which

@@ -25,6 +25,7 @@
 | `VOC_FACEBOOK_LOOKBACK_DAYS` | `7` | live Facebook: each run reads again the posts of these last days, so new comments re-land their post |
 | `VOC_WEB_FEEDS` | | live web feeds, `name=url` separated by spaces or new lines (name: lowercase letters, digits, `_`) |
 | `VOC_OFFSETLESS_TIMESTAMPS` | `reject` | a source timestamp without UTC offset: `reject` (null + data issue) or `organisation_time_zone` (read in `VOC_TIMEZONE`, still flagged); read by dbt |
+| `VOC_CORRECTIVE_ACTION_MIN_REDUCTION` | `0.2` | the fall in a root cause's complaints that makes a corrective action effective; read by dbt |
 
 Without `VOC_DROP_DIR` the channels read the sample, which is what the demo and the tests do. In production set it
 to the folder the exports arrive in; `voc sample` keeps writing to `VOC_SAMPLE_DIR` and refuses any folder it did not

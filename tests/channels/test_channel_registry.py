@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from voc.channels import REGISTRY, cases, chat, facebook, get_channel, mail, phone, surveys, twitter, web
+from voc.channels import REGISTRY, actions, cases, chat, facebook, get_channel, mail, phone, surveys, twitter, web
 
 SOURCES_MD = Path(__file__).resolve().parents[2] / "docs" / "sources.md"
-MODULES = [phone, mail, chat, twitter, facebook, web, surveys, cases]
+MODULES = [phone, mail, chat, twitter, facebook, web, surveys, cases, actions]
 
 
 def documented_raw_tables() -> dict[str, dict[str, str]]:
@@ -23,7 +23,7 @@ def documented_raw_tables() -> dict[str, dict[str, str]]:
 
 
 def test_registry_order_is_stable() -> None:
-    assert list(REGISTRY) == ["phone", "email", "chat", "twitter", "facebook", "web", "surveys", "cases"]
+    assert list(REGISTRY) == ["phone", "email", "chat", "twitter", "facebook", "web", "surveys", "cases", "actions"]
 
 
 def test_entities_map_to_the_documented_raw_tables() -> None:
@@ -56,7 +56,7 @@ def test_get_channel_names_the_unknown_channel_and_the_known_ones() -> None:
 
     message = raised.value.args[0]
     assert "'fax'" in message
-    assert "phone, email, chat, twitter, facebook, web, surveys, cases" in message
+    assert "phone, email, chat, twitter, facebook, web, surveys, cases, actions" in message
 
 
 DBT = Path(__file__).resolve().parents[2] / "dbt_project"

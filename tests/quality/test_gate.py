@@ -17,7 +17,14 @@ import pytest
 from voc import warehouse
 from voc.quality import CHECKPOINT_NAME, QualityGateError, QualityGateFailed, run_gate
 
-SUITES = {"fct_complaints", "kpi_channel_monthly", "reconciliation", "fct_complaint_lifecycle"}
+SUITES = {
+    "fct_complaints",
+    "kpi_channel_monthly",
+    "reconciliation",
+    "fct_complaint_lifecycle",
+    "fct_corrective_actions",
+    "fct_complaint_backlog_daily",
+}
 
 
 def _committed_files(expectations_dir: Path) -> dict[str, str]:
@@ -217,3 +224,46 @@ def test_a_lifecycle_out_of_order_fails_its_suite(built_warehouse):
     assert lifecycle["success"] is False
     assert len(lifecycle["failed_expectations"]) == 1
     assert _suite(failure.value.summary, "fct_complaints")["success"] is True
+
+
+def test_an_effect_claimed_for_an_open_action_fails_its_suite(built_warehouse):
+    """An action still open that the mart calls effective stops publication, naming the corrective-action suite."""
+    with warehouse.connect(built_warehouse, autocommit=True) as conn:
+        action_id, effectiveness = conn.execute(
+            "select action_id, effectiveness from marts.fct_corrective_actions where closed_on is null order by action_id limit 1"
+        ).fetchone()
+        try:
+            conn.execute("update marts.fct_corrective_actions set effectiveness = 'effective' where action_id = %s", (action_id,))
+            with pytest.raises(QualityGateFailed) as failure:
+                run_gate(built_warehouse, run_id="test-gate-actions")
+        finally:
+            conn.execute(
+                "update marts.fct_corrective_actions set effectiveness = %s where action_id = %s", (effectiveness, action_id)
+            )
+    actions = _suite(failure.value.summary, "fct_corrective_actions")
+    assert actions["success"] is False
+    assert len(actions["failed_expectations"]) == 1
+    assert _suite(failure.value.summary, "fct_complaint_backlog_daily")["success"] is True
+
+
+def test_a_backlog_beyond_the_received_complaints_fails_its_suite(built_warehouse):
+    """A day counting more open complaints than had arrived by then stops publication, naming the backlog suite."""
+    with warehouse.connect(built_warehouse, autocommit=True) as conn:
+        day = conn.execute("select min(snapshot_date) from marts.fct_complaint_backlog_daily").fetchone()[0]
+        try:
+            conn.execute(
+                "update marts.fct_complaint_backlog_daily set open_complaints = open_complaints + 100000 where snapshot_date = %s",
+                (day,),
+            )
+            with pytest.raises(QualityGateFailed) as failure:
+                run_gate(built_warehouse, run_id="test-gate-backlog")
+        finally:
+            conn.execute(
+                "update marts.fct_complaint_backlog_daily set open_complaints = open_complaints - 100000 where snapshot_date = %s",
+                (day,),
+            )
+    backlog = _suite(failure.value.summary, "fct_complaint_backlog_daily")
+    assert backlog["success"] is False
+    assert [e["description"] for e in backlog["failed_expectations"]] == [
+        "No day counts more open complaints than were received by its end."
+    ]

@@ -35,7 +35,7 @@ class _ReportPage(HTMLParser):
         attributes = dict(attrs)
         if tag == "tr" and "data-channel" in attributes:
             self._channel = attributes["data-channel"]
-            self.cells[self._channel] = {}
+            self.cells.setdefault(self._channel, {})  # a channel has a row in each KPI table
         elif tag == "tr" and "data-suite" in attributes:
             self.suites.append(attributes["data-suite"])
         elif tag == "td" and self._channel and "data-metric" in attributes:
@@ -266,6 +266,52 @@ def test_a_refused_publication_withdraws_the_months_earlier_report(report_settin
     note = (path.parent / "WITHDRAWN.txt").read_text(encoding="utf-8")
     assert withdrawn.name in note and "the quality gate of run test-second failed" in note
     assert withdraw_report(report_settings, month, "again") is None  # nothing current left to withdraw
+
+
+def test_report_shows_the_month_end_backlog_by_age_and_the_corrective_actions(report_settings, gate, month):
+    """The backlog table holds the mart's open complaints of the month's last backlog day by channel and age band,
+    adding up to the KPI table's open-at-month-end; the actions table lists the actions opened by the month's end,
+    with the mart's verdicts."""
+    import re
+
+    path = render_monthly_report(report_settings, month=month, gate=gate, run_id="test-sections", generated_at=GENERATED_AT)
+    html = path.read_text(encoding="utf-8")
+    month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    with warehouse.connect(report_settings) as conn:
+        backlog = conn.execute(
+            "select channel, age_band, sum(open_complaints) from marts.fct_complaint_backlog_daily "
+            "where snapshot_date = (select max(snapshot_date) from marts.fct_complaint_backlog_daily "
+            "where snapshot_date between %s and %s) group by channel, age_band",
+            (month, month_end),
+        ).fetchall()
+        actions = dict(
+            conn.execute(
+                "select action_id, effectiveness from marts.fct_corrective_actions where opened_on <= %s", (month_end,)
+            ).fetchall()
+        )
+        later = [
+            row[0]
+            for row in conn.execute("select action_id from marts.fct_corrective_actions where opened_on > %s", (month_end,))
+        ]
+
+    section = _between(html, '<section id="backlog">', "</section>")
+    shown = {}
+    for channel, row in re.findall(r'<tr data-backlog-channel="(\w+)">(.*?)</tr>', section, re.S):
+        shown[channel] = dict(re.findall(r'data-age-band="([^"]+)" data-value="(\d+)"', row))
+    assert backlog, "the sample's month ends with open complaints"
+    expected: dict[str, dict[str, str]] = {}
+    for channel, band, count in backlog:
+        expected.setdefault(channel, {})[band.replace(">", "&gt;")] = str(count)
+    for channel, bands in shown.items():
+        assert {band: value for band, value in bands.items() if band != "total" and value != "0"} == expected[channel]
+        assert int(bands["total"]) == sum(int(value) for value in expected[channel].values())
+        assert bands["total"] == _parse(html).cells[channel]["backlog_at_month_end"][0], channel
+    assert set(shown) == set(expected)
+
+    listed = dict(re.findall(r'<tr data-action="([^"]+)" data-effectiveness="([^"]+)">', html))
+    assert listed == actions and actions
+    assert not set(later) & set(listed)
+    assert "effective" in listed.values()  # the sample's action that worked was checked before this month's end
 
 
 def _between(text: str, start: str, end: str) -> str:

@@ -74,6 +74,7 @@ class Sample:
     truth: dict
     contacts: dict[str, list[Contact]] = field(default_factory=lambda: defaultdict(list))
     keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    register: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))  # export day -> its rows
     broken: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     ratings: list[tuple[datetime, str, str, str, str]] = field(default_factory=list)  # at, channel, ref, csat, nps
     email_first_reply_coded: list[bool] = field(default_factory=list)
@@ -352,9 +353,27 @@ def read_cases(sample: Sample) -> None:
         sample.timestamps.append(utc(row["event_at"]))
 
 
+def read_actions(sample: Sample) -> None:
+    for path in sorted((sample.root / "actions").glob("corrective_actions_*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                sample.keys["raw.corrective_actions"].add(row["action_id"])
+                sample.register[path.stem.rsplit("_", 1)[1]].append(row)
+
+
 def read_sample(root: Path, truth: dict) -> Sample:
     sample = Sample(root, truth)
-    for reader in (read_phone, read_email, read_chat, read_twitter, read_facebook, read_web, read_surveys, read_cases):
+    for reader in (
+        read_phone,
+        read_email,
+        read_chat,
+        read_twitter,
+        read_facebook,
+        read_web,
+        read_surveys,
+        read_cases,
+        read_actions,
+    ):
         reader(sample)
     with (root / "ground_truth_contacts.csv").open(encoding="utf-8", newline="") as handle:
         sample.truth_contacts = {row["contact_id"]: row for row in csv.DictReader(handle)}
@@ -384,7 +403,7 @@ def sample(tmp_path_factory) -> Sample:
     truth = generate(root, seed=SEED, end=END, progress=messages.append)
     assert not stale.exists()
     assert (root / "notes.txt").exists()
-    assert [message.split(":")[0] for message in messages[:8]] == [
+    assert [message.split(":")[0] for message in messages[:9]] == [
         "phone",
         "email",
         "chat",
@@ -393,6 +412,7 @@ def sample(tmp_path_factory) -> Sample:
         "web",
         "surveys",
         "cases",
+        "actions",
     ]
     return read_sample(root, truth)
 
@@ -455,6 +475,7 @@ def test_ground_truth_shape_and_period(sample):
         "malformed",
         "kpis",
         "mention_spike",
+        "corrective_actions",
         "summary",
         "classifier_agreement",
     }
@@ -478,6 +499,7 @@ def test_ground_truth_shape_and_period(sample):
         "raw.web_mentions",
         "raw.survey_responses",
         "raw.case_events",
+        "raw.corrective_actions",
     ]
     assert truth["mention_spike"]["channel"] == "twitter"
     assert date.fromisoformat(truth["mention_spike"]["date"]).month == 9
@@ -715,3 +737,16 @@ def test_every_contact_type_occurs_where_expected(sample):
     assert {"complaint", "praise", "suggestion", "inquiry", "other", "unclassified"} <= set(types["phone"])
     assert {"complaint", "praise", "suggestion", "other", "unclassified"} <= set(types["surveys"])
     assert types["email"]["other"] and types["chat"]["other"]
+
+
+def test_each_register_export_shows_the_actions_as_known_that_day(sample):
+    """Every export is the whole register of its day: the actions opened by then, closed only from their closing day."""
+    planned = {action["action_id"]: action for action in sample.truth["corrective_actions"]}
+    assert len(planned) == 4 and sample.register
+    for day, rows in sample.register.items():
+        assert {row["action_id"] for row in rows} == {a for a, plan in planned.items() if plan["opened_on"] <= day}, day
+        for row in rows:
+            closed = planned[row["action_id"]]["closed_on"]
+            assert row["closed_on"] == (closed if closed and closed <= day else ""), (day, row["action_id"])
+    last = max(sample.register)
+    assert any(row["closed_on"] for row in sample.register[last]) and any(not row["closed_on"] for row in sample.register[last])

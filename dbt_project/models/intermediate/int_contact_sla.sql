@@ -1,6 +1,7 @@
--- The first-response service level of every contact whose channel has a target (seed sla_targets, priority
--- normal: contacts carry no priority yet): the clock it runs on, the minutes the response took on that clock, and
--- whether it met the target (docs: def_sla_clock).
+-- The service levels of every contact whose channel has a target (seed sla_targets): its priority (from its agent's
+-- disposition code, seed disposition_codes; normal without one), the target of its channel at that priority (at
+-- normal priority when the channel has none for it), the clock it runs on, the minutes the first response took on
+-- that clock, and whether it met the target (docs: def_sla_clock).
 with
 
 first_responses as (
@@ -9,31 +10,68 @@ first_responses as (
 
 ),
 
+contacts as (
+
+    select * from {{ ref('int_contacts') }}
+
+),
+
+disposition_codes as (
+
+    select * from {{ ref('disposition_codes') }}
+
+),
+
 targets as (
 
     select * from {{ ref('sla_targets') }}
-    where priority = 'normal'
+
+),
+
+prioritised as (
+
+    select
+        first_responses.contact_id,
+        first_responses.channel,
+        first_responses.received_at,
+        first_responses.first_response_at,
+        coalesce(disposition_codes.priority, 'normal') as priority
+
+    from first_responses
+    left join contacts
+        on first_responses.contact_id = contacts.contact_id
+    left join disposition_codes
+        on contacts.disposition_code = disposition_codes.disposition_code
+
+),
+
+matched as (
+
+    select distinct on (prioritised.contact_id)
+        prioritised.*,
+        targets.clock,
+        targets.calendar,
+        targets.first_response_target_minutes,
+        targets.resolution_target_minutes
+
+    from prioritised
+    inner join targets
+        on
+            prioritised.channel = targets.channel
+            and targets.priority in (prioritised.priority, 'normal')
+    order by prioritised.contact_id, targets.priority = prioritised.priority desc
 
 ),
 
 measured as (
 
     select
-        first_responses.contact_id,
-        first_responses.channel,
-        targets.priority,
-        targets.clock,
-        targets.calendar,
-        targets.first_response_target_minutes,
-        first_responses.received_at,
-        first_responses.first_response_at,
+        *,
         {{ elapsed_minutes(
-            'first_responses.received_at', 'first_responses.first_response_at', 'targets.clock', 'targets.calendar'
+            'matched.received_at', 'matched.first_response_at', 'matched.clock', 'matched.calendar'
         ) }} as first_response_elapsed_minutes
 
-    from first_responses
-    inner join targets
-        on first_responses.channel = targets.channel
+    from matched
 
 ),
 
@@ -46,6 +84,7 @@ final as (
         clock,
         calendar,
         first_response_target_minutes,
+        resolution_target_minutes,
         received_at,
         first_response_at,
         round(first_response_elapsed_minutes, 2) as first_response_elapsed_minutes,

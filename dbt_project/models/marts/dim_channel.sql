@@ -8,7 +8,7 @@ channels as (
 
 targets as (
 
-    -- the channel's target at normal priority (contacts carry no priority yet)
+    -- the channel's target at normal priority (a contact's own, at its priority, is in int_contact_sla)
     select * from {{ ref('sla_targets') }}
     where priority = 'normal'
 

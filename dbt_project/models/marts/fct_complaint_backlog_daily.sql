@@ -12,24 +12,20 @@ with
 
 lifecycles as (
 
-    select * from {{ ref('fct_complaint_lifecycle') }}
+    -- complaints someone handles: those with a helpdesk case and those on channels that expect a response (a blog
+    -- post or a survey comment is never answered, so it would stay open forever)
+    select lifecycles.*
+    from {{ ref('fct_complaint_lifecycle') }} as lifecycles
+    inner join {{ ref('dim_channel') }} as channels
+        on lifecycles.channel = channels.channel
+    where lifecycles.lifecycle_source = 'case' or channels.is_response_expected
 
 ),
 
 data_days as (
 
-    -- the days the data covers: from the first complaint to the latest record of any channel
-    select
-        min({{ local_date('lifecycles.received_at') }}) as first_day,
-        (
-            select max(latest) from (
-                select max({{ local_date('occurred_at') }}) as latest from {{ ref('int_interactions') }}
-                union all
-                select max({{ local_date('event_at') }}) from {{ ref('stg_cases__events') }}
-            ) as latest_days
-        ) as last_day
-
-    from lifecycles
+    -- the days the data covers: from its first day to the latest record of any channel
+    select * from {{ ref('int_data_coverage') }}
 
 ),
 

@@ -27,7 +27,8 @@ interactions as (
 
 targets as (
 
-    select * from {{ ref('dim_channel') }}
+    -- each complaint's targets at its priority (int_contact_sla)
+    select * from {{ ref('int_contact_sla') }}
 
 ),
 
@@ -99,8 +100,8 @@ stages as (
         cases.reopened_at,
         coalesce(case when cases.case_id is not null then cases.reopen_count else conversations.reopen_count end, 0)
             as reopen_count,
-        targets.sla_clock,
-        targets.sla_calendar,
+        targets.clock as sla_clock,
+        targets.calendar as sla_calendar,
         targets.resolution_target_minutes
 
     from complaints
@@ -111,7 +112,7 @@ stages as (
     left join conversations
         on complaints.complaint_id = conversations.complaint_id
     left join targets
-        on complaints.channel = targets.channel
+        on complaints.complaint_id = targets.contact_id
 
 ),
 

@@ -28,6 +28,7 @@ final as (
         contacts.first_response_minutes,
         contacts.is_responded,
         contacts.is_responded_within_24h,
+        contacts.sla_priority,
         contacts.sla_clock,
         contacts.first_response_target_minutes,
         contacts.first_response_sla_minutes,

@@ -66,6 +66,7 @@ final as (
         coalesce(
             response_times.first_response_interval <= interval '24 hours', false
         ) as is_responded_within_24h,
+        service_levels.priority as sla_priority,
         service_levels.clock as sla_clock,
         service_levels.first_response_target_minutes,
         service_levels.first_response_elapsed_minutes as first_response_sla_minutes,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 
-from voc.channels import cases, chat, facebook, mail, phone, surveys, twitter, web
+from voc.channels import actions, cases, chat, facebook, mail, phone, surveys, twitter, web
 from voc.channels.base import Channel, Page, RawRecord, Rejected
 from voc.channels.live import LiveStream
 from voc.settings import PROJECT_ROOT, Settings, get_settings
@@ -25,6 +25,7 @@ REGISTRY: dict[str, Channel] = {
         web.CHANNEL,
         surveys.CHANNEL,
         cases.CHANNEL,
+        actions.CHANNEL,
     )
 }
 

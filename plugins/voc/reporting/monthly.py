@@ -101,24 +101,66 @@ group by channel, field_name, issue
 order by channel, field_name, issue
 """
 
-# The table's columns: (mart column, heading, formatter name). Order is the order on the page.
-KPI_COLUMNS = [
-    ("contacts", "Contacts", "count"),
-    ("complaints", "Complaints", "count"),
-    ("complaints_responded", "Responded", "count"),
-    ("response_rate", "Response rate", "rate"),
-    ("complaints_responded_within_24h", "Within 24 h", "count"),
-    ("responded_within_24h_rate", "Within 24 h rate", "rate"),
-    ("responded_within_sla_rate", "Within SLA rate", "rate"),
-    ("median_first_response_minutes", "Median first response", "minutes"),
-    ("complaints_resolved", "Resolved", "count"),
-    ("resolved_within_target_rate", "Resolved within target rate", "rate"),
-    ("complaints_reopened", "Reopened", "count"),
-    ("backlog_at_month_end", "Open at month end", "count"),
-    ("survey_responses", "Survey responses", "count"),
-    ("csat", "CSAT", "rate"),
-    ("nps", "NPS", "nps"),
+# The KPI tables: (section id, heading, [(mart column, heading, formatter name)]). Order is the order on the page.
+KPI_TABLES = [
+    (
+        "kpis",
+        "Contacts, complaints and first responses by channel",
+        [
+            ("contacts", "Contacts", "count"),
+            ("complaints", "Complaints", "count"),
+            ("complaints_responded", "Responded", "count"),
+            ("response_rate", "Response rate", "rate"),
+            ("complaints_responded_within_24h", "Within 24 h", "count"),
+            ("responded_within_24h_rate", "Within 24 h rate", "rate"),
+            ("responded_within_sla_rate", "Within SLA rate", "rate"),
+            ("median_first_response_minutes", "Median first response", "minutes"),
+        ],
+    ),
+    (
+        "resolution",
+        "Resolution, backlog and satisfaction by channel",
+        [
+            ("complaints_resolved", "Resolved", "count"),
+            ("resolved_within_target_rate", "Resolved within target rate", "rate"),
+            ("complaints_reopened", "Reopened", "count"),
+            ("backlog_at_month_end", "Open at month end", "count"),
+            ("survey_responses", "Survey responses", "count"),
+            ("csat", "CSAT", "rate"),
+            ("nps", "NPS", "nps"),
+        ],
+    ),
 ]
+KPI_COLUMNS = [column for _, _, columns in KPI_TABLES for column in columns]
+
+# The complaints open at the end of the month's latest backlog day, by channel and age band.
+AGE_BANDS = ["0-1", "1-3", "3-7", "7-30", ">30"]
+BACKLOG_QUERY = """
+select
+    backlog.snapshot_date,
+    backlog.channel,
+    coalesce(channels.channel_name, backlog.channel) as channel_name,
+    backlog.age_band,
+    sum(backlog.open_complaints) as open_complaints
+from marts.fct_complaint_backlog_daily as backlog
+left join marts.dim_channel as channels
+    on backlog.channel = channels.channel
+where backlog.snapshot_date = (
+    select max(snapshot_date) from marts.fct_complaint_backlog_daily where month_start_date = %(month_start_date)s
+)
+group by backlog.snapshot_date, backlog.channel, channels.channel_name, channels.channel_kind, backlog.age_band
+order by channels.channel_kind nulls last, coalesce(channels.channel_name, backlog.channel), backlog.age_band
+"""
+
+# The corrective actions opened by the month's end, with their status and effect as of the data's latest day.
+ACTIONS_QUERY = """
+select
+    action_id, root_cause, description, owner_role, opened_on, due_on, closed_on, effectiveness_check_on,
+    as_of_date, action_status, required_reduction, complaints_before, complaints_after, effectiveness
+from marts.fct_corrective_actions
+where opened_on <= %(month_end)s
+order by opened_on, action_id
+"""
 
 
 @dataclass(frozen=True)
@@ -191,7 +233,7 @@ def render_monthly_report(
     month_start = date(month.year, month.month, 1)
     org_zone = ZoneInfo(settings.timezone)
     freshness = check_publishable(settings, month_start)
-    rows = _read_kpis(settings, month_start)
+    rows = _read_rows(settings, KPI_QUERY, {"month_start_date": month_start})
     if not rows:
         raise ReportError(
             f"{SOURCE_TABLE} has no rows for {month_start:%Y-%m}: nothing to report and nothing was written; "
@@ -205,7 +247,9 @@ def render_monthly_report(
         rows=rows,
         classification=classification,
         freshness=freshness,
-        data_issues=_read_data_issues(settings),
+        data_issues=_read_rows(settings, DATA_ISSUES_QUERY),
+        backlog=_read_rows(settings, BACKLOG_QUERY, {"month_start_date": month_start}),
+        actions=_read_rows(settings, ACTIONS_QUERY, {"month_end": _month_end(month_start)}),
         gate=gate,
         run_id=run_id,
         generated_at=generated_at,
@@ -220,7 +264,8 @@ def render_monthly_report(
 # --------------------------------------------------------------------------------------------------- reading
 
 
-def _read_kpis(settings: Settings, month_start: date) -> list[dict]:
+def _read_rows(settings: Settings, query: str, parameters: dict | None = None) -> list[dict]:
+    """The rows of ``query``, read as the reader role in a read-only transaction."""
     from psycopg.rows import dict_row
 
     from voc import warehouse
@@ -228,19 +273,7 @@ def _read_kpis(settings: Settings, month_start: date) -> list[dict]:
     with warehouse.connect(settings, duty="reader") as conn:
         conn.read_only = True
         with conn.cursor(row_factory=dict_row) as cursor:
-            cursor.execute(KPI_QUERY, {"month_start_date": month_start})
-            return cursor.fetchall()
-
-
-def _read_data_issues(settings: Settings) -> list[dict]:
-    from psycopg.rows import dict_row
-
-    from voc import warehouse
-
-    with warehouse.connect(settings, duty="reader") as conn:
-        conn.read_only = True
-        with conn.cursor(row_factory=dict_row) as cursor:
-            cursor.execute(DATA_ISSUES_QUERY)
+            cursor.execute(query, parameters or {})
             return cursor.fetchall()
 
 
@@ -319,6 +352,14 @@ def format_target(minutes: Any, clock: str | None) -> str | None:
     minutes = Decimal(str(minutes))
     amount = format_hours(minutes / 60) if minutes % 60 == 0 else f"{minutes.normalize():f} min"
     return amount.replace(" h", " business h").replace(" min", " business min") if clock == "business" else amount
+
+
+def format_share(value: Any) -> str:
+    """A share (0–1) as a whole percentage when it is one (20 %), else with one decimal."""
+    if value is None:
+        return BLANK
+    percent = float(value) * 100
+    return f"{percent:.0f} %" if percent == round(percent) else f"{percent:.1f} %"
 
 
 FORMATTERS = {"count": format_count, "rate": format_rate, "nps": format_nps, "minutes": format_minutes}
@@ -402,6 +443,8 @@ def _render_html(
     classification: dict,
     freshness: Freshness,
     data_issues: list[dict],
+    backlog: list[dict],
+    actions: list[dict],
     gate: dict,
     run_id: str,
     generated_at: datetime,
@@ -449,8 +492,20 @@ def _render_html(
         month_key=f"{month_start:%Y-%m}",
         period_label=f"1–{last_day} {month_label}",
         timezone=settings.timezone,
-        columns=[{"metric": column, "heading": heading} for column, heading, _ in KPI_COLUMNS],
-        channels=channels,
+        tables=[
+            {
+                "id": table_id,
+                "heading": heading,
+                "columns": [{"metric": column, "heading": title} for column, title, _ in columns],
+                "channels": [
+                    {**channel, "cells": [cell for cell in channel["cells"] if cell.metric in {c for c, _, _ in columns}]}
+                    for channel in channels
+                ],
+            }
+            for table_id, heading, columns in KPI_TABLES
+        ],
+        backlog=_backlog_view(backlog),
+        actions=_actions_view(actions),
         chart_svg=_chart_svg(rows, month_label),
         classification=_classification_view(classification),
         coverage={
@@ -484,6 +539,60 @@ def _render_html(
         source_table=SOURCE_TABLE,
         blank=BLANK,
     )
+
+
+def _month_end(month_start: date) -> date:
+    return month_start.replace(day=calendar.monthrange(month_start.year, month_start.month)[1])
+
+
+def _backlog_view(rows: list[dict]) -> dict:
+    """The month-end backlog as a table: one row per channel, one cell per age band and a total."""
+    by_channel: dict[str, dict] = {}
+    for row in rows:
+        channel = by_channel.setdefault(row["channel"], {"channel": row["channel"], "name": row["channel_name"], "bands": {}})
+        channel["bands"][row["age_band"]] = row["open_complaints"]
+    channels = [
+        {
+            **channel,
+            "cells": [
+                Cell(metric=band, value=channel["bands"].get(band, 0), text=format_count(channel["bands"].get(band, 0)))
+                for band in AGE_BANDS
+            ]
+            + [Cell(metric="total", value=sum(channel["bands"].values()), text=format_count(sum(channel["bands"].values())))],
+        }
+        for channel in by_channel.values()
+    ]
+    totals = [sum(row["open_complaints"] for row in rows if row["age_band"] == band) for band in AGE_BANDS]
+    return {
+        "snapshot_date": rows[0]["snapshot_date"].isoformat() if rows else None,
+        "bands": AGE_BANDS,
+        "channels": channels,
+        "totals": [format_count(total) for total in [*totals, sum(totals)]],
+    }
+
+
+def _actions_view(rows: list[dict]) -> dict:
+    """The corrective actions as the report lists them, with the day their status and effect are as of."""
+
+    def day(value: date | None) -> str:
+        return value.isoformat() if value else BLANK
+
+    return {
+        "as_of": day(rows[0]["as_of_date"]) if rows else None,
+        "required_reduction": format_share(rows[0]["required_reduction"]) if rows else None,
+        "rows": [
+            {
+                **row,
+                "opened": day(row["opened_on"]),
+                "due": day(row["due_on"]),
+                "closed": day(row["closed_on"]),
+                "check": day(row["effectiveness_check_on"]),
+                "before": format_count(row["complaints_before"]),
+                "after": format_count(row["complaints_after"]),
+            }
+            for row in rows
+        ],
+    }
 
 
 # the template's name for each count of CLASSIFICATION_QUERY

@@ -66,7 +66,7 @@ def simulate(ctx: Context, contacts: list[Contact]) -> ChannelOutput:
         for status, when in steps:
             known = known or status == "resolved"
             events.append((when, cases, contact, status, "" if status == "new" else agent, cause if known else ""))
-        lifecycles.append(_lifecycle(f"CASE-{cases:06d}", contact, steps))
+        lifecycles.append(_lifecycle(f"CASE-{cases:06d}", contact, steps, cause))
     events.sort(key=lambda event: (event[0], event[1]))
 
     output = ChannelOutput("cases", truth=lifecycles)
@@ -115,13 +115,15 @@ LIFECYCLE_COLUMNS = (
     "pending_at",
     "pending_until",
     "category",
+    "root_cause",
 )
 
 
-def _lifecycle(case_id: str, contact: Contact, steps: list[tuple[str, datetime]]) -> dict[str, str]:
+def _lifecycle(case_id: str, contact: Contact, steps: list[tuple[str, datetime]], cause: str) -> dict[str, str]:
     """The case as planned up to the sample's end: when it was opened, assigned, first and finally resolved (empty
     while a reopening awaits its new resolution), closed and reopened (a case is reopened at most once), the interval
-    it waited on the customer (pending until its next step; a case is pending at most once), and its category."""
+    it waited on the customer (pending until its next step; a case is pending at most once), its category, and its
+    root cause once recorded (from its first resolution on; empty before)."""
 
     def first(status: str) -> str:
         return next((clock.iso_z(when) for name, when in steps if name == status), "")
@@ -144,4 +146,5 @@ def _lifecycle(case_id: str, contact: Contact, steps: list[tuple[str, datetime]]
             (clock.iso_z(steps[index + 1][1]) for index, name in enumerate(statuses[:-1]) if name == "pending"), ""
         ),
         "category": CATEGORIES[contact.topic][0],
+        "root_cause": cause if "resolved" in statuses else "",
     }

@@ -81,7 +81,8 @@ def _session(ctx: Context, rng: random.Random, received_at: datetime, visitors: 
     speaker = language(rng)
     customer = ctx.population.customer(rng, speaker)
     intent = pick(rng, INTENTS)
-    topic = rng.choice(texts.topics(speaker, intent))
+    options = texts.topics(speaker, intent)
+    topic = ctx.complaint_topic(rng, intent, rng.choice(options), received_at, options)
     staffed = STAFFED_FROM <= period.local(received_at).hour < STAFFED_UNTIL
     handled = staffed and rng.random() < HANDLED_SHARE[intent]
     text_intent, text_topic = intent, topic

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from voc.channels import REGISTRY
-from voc.sample import cases, chat, facebook, mailbox, phone, surveys, twitter, web
+from voc.sample import actions, cases, chat, facebook, mailbox, phone, surveys, twitter, web
 from voc.sample.cases import LIFECYCLE_COLUMNS
 from voc.sample.clock import RESPONSE_LIMIT, Period, floor_hour
 from voc.sample.model import CONTACT_CHANNELS, RATED_CHANNELS, ChannelOutput, Contact, Context, Rating
@@ -83,6 +83,7 @@ def generate(
         scale=scale,
         population=Population(random.Random(f"{seed}/people")),
         spike_day=spike_day(period),
+        actions=actions.plan(period),
     )
 
     outputs: dict[str, ChannelOutput] = {}
@@ -101,6 +102,8 @@ def generate(
     say(outputs["surveys"].progress)
     outputs["cases"] = cases.simulate(ctx, rated)
     say(outputs["cases"].progress)
+    outputs["actions"] = actions.simulate(ctx.actions, period)
+    say(outputs["actions"].progress)
 
     truth = ground_truth(ctx, outputs)
     contacts = [contact for name in CONTACT_CHANNELS for contact in outputs[name].contacts]
@@ -205,6 +208,7 @@ def ground_truth(ctx: Context, outputs: dict[str, ChannelOutput]) -> dict[str, A
         "malformed": malformed,
         "kpis": kpis,
         "mention_spike": {"date": ctx.spike_day.isoformat(), "channel": "twitter"},
+        "corrective_actions": outputs["actions"].truth,
         "summary": {
             "contacts": len(contacts),
             "complaints": len(complaints),

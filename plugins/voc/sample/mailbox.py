@@ -82,7 +82,8 @@ def _customer_thread(ctx: Context, rng: random.Random, received_at: datetime) ->
     speaker = language(rng)
     customer = ctx.population.customer(rng, speaker)
     intent = pick(rng, INTENTS)
-    topic = rng.choice(texts.topics(speaker, intent))
+    options = texts.topics(speaker, intent)
+    topic = ctx.complaint_topic(rng, intent, rng.choice(options), received_at, options)
 
     replied = rng.random() < REPLY_PROBABILITY[intent]
     reply_at = None

@@ -121,6 +121,16 @@ class Context:
     scale: float
     population: Population
     spike_day: date
+    actions: tuple = ()  # the corrective actions (voc.sample.actions.PlannedAction) that change later complaints
+
+    def complaint_topic(self, rng: random.Random, intent: str, topic: str, received_at: datetime, topics) -> str:
+        """``topic``, or another of ``topics`` when a corrective action closed before ``received_at`` prevented
+        the complaint (voc.sample.actions)."""
+        if intent != "complaint" or not self.actions:
+            return topic
+        from voc.sample.actions import topic_after_actions
+
+        return topic_after_actions(self.actions, rng, self.period, topic, received_at, topics)
 
     def rng(self, purpose: str) -> random.Random:
         """An independent, reproducible random stream per purpose (string seeds hash the same in every process)."""

@@ -50,7 +50,7 @@ def simulate(ctx: Context) -> ChannelOutput:
             hour = period.local(started_at).hour
             abandoned = rng.random() < (0.06 if 8 <= hour < 21 else 0.22)
             intent = pick(rng, INTENTS)
-            topic = rng.choice(TOPICS[intent])
+            topic = ctx.complaint_topic(rng, intent, rng.choice(TOPICS[intent]), started_at, TOPICS[intent])
             if abandoned:
                 wait = rng.randint(15, 420)
                 answered_at, talk, agent, code = None, 0, "", None
