@@ -12,7 +12,7 @@ help:
 	@echo "make eval         the classifier's precision, recall and F1 on the held-out labelled corpus"
 	@echo "make train        refit the classifier on the labelled corpus (rewrites its artefact)"
 	@echo "make lint         ruff: lint and format check"
-	@echo "make bench        landing benchmark (see BENCHMARKS.md)"
+	@echo "make bench        landing and reader benchmarks (see BENCHMARKS.md)"
 	@echo "make bench-classification  what classification adds to dbt build (see BENCHMARKS.md)"
 	@echo "make airflow-ui   Airflow's UI on http://localhost:8080 (airflow standalone) for the demo's DAGs"
 	@echo "make warehouse-url  the embedded warehouse's DSN (psql, BI tools)"
@@ -52,6 +52,7 @@ lint: env
 
 bench: env
 	@$(RUN) python bench/bench_landing.py
+	@$(RUN) python bench/bench_readers.py
 
 bench-classification: env
 	@$(RUN) python bench/bench_classification.py --scale 4 --repeat 3

@@ -19,7 +19,11 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("script", "expected"),
-    [("bench_landing.py", "plain_copy"), ("bench_classification.py", "classification / rest")],
+    [
+        ("bench_landing.py", "plain_copy"),
+        ("bench_classification.py", "classification / rest"),
+        ("bench_readers.py", "slowest reader"),
+    ],
 )
 def test_benchmark_runs_at_a_tiny_scale(script, expected, tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("VOC_", "AIRFLOW"))}

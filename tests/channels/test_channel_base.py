@@ -10,8 +10,10 @@ from voc.channels.base import (
     DropFolder,
     json_array_items,
     json_error,
+    json_escapes_storable,
     natural_key,
     scan_json,
+    storable,
     unstorable,
     utf8_error,
 )
@@ -92,6 +94,43 @@ def test_unstorable_names_the_field() -> None:
     assert unstorable({"a": "ok", "b": [{"c": "x\x00"}]}) == "contains a NUL character in 'b'"
     assert unstorable({"a": "\ud800"}) == "contains an unpaired surrogate at character 0 in 'a'"
     assert unstorable({"a": ["ok", 1, None, {"b": True}]}) is None
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"a": "ok", "b": [{"c": "x\x00"}]},
+        {"a": "\ud800"},
+        {"a\x00": 1},
+        {"a": "a backslash then u0000 as text: \\u0000"},
+        {"a": ["ok", 1, 2.5, None, {"b": True}], "ñ": "€"},
+        {"a": "\\", "b": "\\\x00"},
+    ],
+)
+def test_the_fast_storable_check_never_disagrees_with_the_walk(payload) -> None:
+    """``storable`` answers at C speed where a payload plainly can be stored; it must never call a payload storable
+    that ``unstorable`` refuses (it may defer to it)."""
+    if storable(payload):
+        assert unstorable(payload) is None
+    else:
+        assert unstorable(payload) is not None or "\\u0000" in json.dumps(payload, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ('{"a": "hola ñ €"}', True),
+        ('{"a": "x\\u0000"}', False),  # an escaped NUL
+        ('{"a": "\\ud83d\\ude00"}', False),  # a surrogate pair (checked item by item)
+        ('{"a": "\\u00e9 \\u0041"}', True),  # other escapes are harmless
+    ],
+)
+def test_json_escapes_that_could_be_unstorable_are_found_even_across_chunks(tmp_path, text, plain) -> None:
+    path = tmp_path / "page.json"
+    path.write_text(text, encoding="utf-8")
+    assert json_escapes_storable(path) is plain
+    for chunk in range(1, 8):  # the escape split at every position between two reads
+        assert json_escapes_storable(path, chunk=chunk) is plain
 
 
 def test_utf8_error_points_at_the_byte() -> None:

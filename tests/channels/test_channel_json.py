@@ -98,3 +98,38 @@ def test_integer_ids_become_string_keys_and_nul_escapes_are_quarantined(drop_fol
 
     assert [record.key for record in page.records] == ["42"]
     assert page.rejected[0].reason == "contains a NUL character in 'messages'"
+
+
+def test_every_item_of_a_sample_export_is_what_the_json_module_reads(tmp_path) -> None:
+    """The streaming readers (ijson) against the standard library on a whole generated sample: each record's payload,
+    and each rejected item's original, is the item ``json.loads`` gives, in the order of its array."""
+    import json
+    from datetime import UTC, datetime
+
+    from voc.channels import chat, facebook, twitter
+    from voc.channels.base import RawRecord
+    from voc.sample import generate
+
+    generate(tmp_path, seed=5, end=datetime(2026, 11, 20, tzinfo=UTC), months=1, scale=0.5)
+    arrays = {chat: {"sessions": ("sessions",)}, twitter: {"tweets": ("data",), "users": ("includes", "users")}}
+    arrays[facebook] = {"posts": ("data",)}
+    checked = 0
+    for module, by_entity in arrays.items():
+        for path in sorted((tmp_path / module.NAME).rglob("*.json")):
+            try:
+                document = json.loads(path.read_bytes())
+            except ValueError:
+                continue  # a broken export: rejected whole (tested with the fixtures)
+            units = list(module.read(path, path.name))
+            for entity, keys in by_entity.items():
+                expected = document
+                for key in keys:
+                    expected = expected.get(key, {}) if isinstance(expected, dict) else {}
+                read = [
+                    unit.payload if isinstance(unit, RawRecord) else json.loads(unit.original)
+                    for unit in units
+                    if unit.entity == entity
+                ]
+                assert read == (expected or []), (path.name, entity)
+                checked += len(read)
+    assert checked > 500

@@ -111,3 +111,55 @@ def test_mbox_messages_are_the_bytes_the_standard_library_gives(settings: Settin
             box.close()
         assert list(mail.mbox_messages(path)) == expected, path.name
     assert len(list(mail.mbox_messages(edge))) == 5
+
+
+HOSTILE = (
+    b"From x Mon Aug  3 09:00:00 2026\n"
+    b"From: =?utf-8?q?Jos=C3=A9_Garc=C3=ADa?= <jose@mail.example> (casa)\n"
+    b"To: undisclosed-recipients:;\n"
+    b'Cc: "Soporte, Alba" <soporte@albaconnect.example>, ana@mail.example\n'
+    b"Subject: =?iso-8859-1?q?Factura_err=F3nea?= y\n  plegada en dos l\xc3\xadneas\n"
+    b"Message-ID: <h-1@mail.example>\n"
+    b"Date: 3 Aug 2026 09:15 +0200\n"
+    b'Content-Type: multipart/alternative; boundary="b1"\n\n'
+    b"--b1\nContent-Type: text/html; charset=utf-8\n\n<p>Hola</p>\n"
+    b'--b1\nContent-Type: text/plain; charset="ISO-8859-1"\nContent-Transfer-Encoding: quoted-printable\n\n'
+    b"Hola, la factura est=E1 mal.\n--b1--\n\n"
+    b"From y Mon Aug  3 09:00:00 2026\n"
+    b"From: <<broken@@address\n"
+    b"Message-ID: <h-2@mail.example>\n"
+    b"Date: Mon, 03 Aug 2026 09:15:02 +0200 (CEST)\n"
+    b"Content-Type: text/plain; charset=utf-8\n\nbody\n\n"
+    b"From z Mon Aug  3 09:00:00 2026\n"
+    b"From: ana@mail.example\n"
+    b"Message-ID: <h-3@mail.example>\n"
+    b"Date: Mon, 03 Aug 2026 09:15:02 +0200\n"
+    b"Content-Type: text/plain; charset=utf-8\n"
+    b"Content-Type: text/plain; charset=latin-1\n\nbody\n"
+)
+
+
+def test_payloads_are_exactly_what_the_default_email_policy_gives(tmp_path, monkeypatch) -> None:
+    """The reader remembers parsed headers (mail.POLICY); every unit of a sample mailbox, of the fixtures and of
+    hostile messages is the same, byte for byte, as when it is read with ``email.policy.default`` itself."""
+    import email.policy
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from voc.sample import generate
+
+    generate(tmp_path / "sample", seed=3, end=datetime(2026, 11, 20, tzinfo=UTC), months=1, scale=0.3)
+    hostile = tmp_path / "hostile.mbox"
+    hostile.write_bytes(HOSTILE)
+    fixtures = Path(__file__).parent / "fixtures" / "email"
+    paths = [*sorted((tmp_path / "sample" / "email").glob("*.mbox")), *sorted(fixtures.glob("*.mbox")), hostile]
+
+    def units(path):
+        return list(mail.read(path, path.name))  # records and rejected units compare field by field
+
+    remembered = [units(path) for path in paths]
+    monkeypatch.setattr(mail, "POLICY", email.policy.default)
+    mail._header.cache_clear()
+    assert [units(path) for path in paths] == remembered
+    assert sum(len(found) for found in remembered) > 200
+    assert {type(unit).__name__ for found in remembered for unit in found} == {"RawRecord", "Rejected"}

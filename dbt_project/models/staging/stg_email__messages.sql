@@ -8,17 +8,19 @@ source as (
 
 headers_normalised as (
 
-    -- header names are case-insensitive (RFC 5322): look them up by their lowercased name
+    -- header names are case-insensitive (RFC 5322): look them up by their lowercased name (a lateral subquery, so
+    -- each row's headers are folded once, not once per column that reads them)
     select
-        record_key,
-        payload,
-        loaded_at,
-        (
-            select jsonb_object_agg(lower(header.key), header.value)
-            from jsonb_each(source.payload -> 'headers') as header
-        ) as headers
+        source.record_key,
+        source.payload,
+        source.loaded_at,
+        normalised.headers
 
     from source
+    cross join lateral (
+        select jsonb_object_agg(lower(header.key), header.value) as headers
+        from jsonb_each(source.payload -> 'headers') as header
+    ) as normalised
 
 ),
 

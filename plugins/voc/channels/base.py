@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import ijson
-from ijson.common import ObjectBuilder
 
 log = logging.getLogger(__name__)
 
@@ -133,25 +132,68 @@ def unstorable(payload: Any, where: str = "") -> str | None:
     return None
 
 
-def accept(entity: str, key: str, payload: dict[str, Any], source_ref: str, original: bytes) -> RawRecord | Rejected:
-    """The record, or the unit quarantined when its payload cannot be stored as jsonb."""
-    reason = unstorable(payload)
+def storable(payload: Any) -> bool:
+    """Whether a payload can be stored as jsonb, decided at C speed where it plainly can: its JSON text has no NUL
+    escape and encodes as UTF-8 (no unpaired surrogate). Any doubt (a NUL, a surrogate, or a backslash-u0000 that is
+    text) is left to ``unstorable``, which walks the payload and says where."""
+    text = json.dumps(payload, ensure_ascii=False)
+    if "\\u0000" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def accept(
+    entity: str, key: str, payload: dict[str, Any], source_ref: str, original: bytes | Callable[[], bytes]
+) -> RawRecord | Rejected:
+    """The record, or the unit quarantined when its payload cannot be stored as jsonb. ``original`` may be given as
+    a function, called only when the unit is quarantined."""
+    reason = None if storable(payload) else unstorable(payload)
     if reason:
-        return Rejected(entity, source_ref, reason, original)
+        return Rejected(entity, source_ref, reason, original() if callable(original) else original)
     return RawRecord(entity=entity, key=key, payload=payload, source_ref=source_ref)
 
 
 def read_json_object(
-    item: object, source_ref: str, *, entity: str, noun: str, required: tuple[str, ...] = ("id",)
+    item: object,
+    source_ref: str,
+    *,
+    entity: str,
+    noun: str,
+    required: tuple[str, ...] = ("id",),
+    storable_text: bool = False,
 ) -> RawRecord | Rejected:
-    """One object of a JSON delivery: the record keyed by its `id`, or the unit quarantined naming what is missing."""
-    original = json_bytes(item)
+    """One object of a JSON delivery: the record keyed by its `id`, or the unit quarantined naming what is missing.
+    ``storable_text``: the file was found to hold no escape that could make a string unstorable
+    (``json_escapes_storable``), so the item is not checked again."""
     if not isinstance(item, dict):
-        return Rejected(entity, source_ref, f"{noun} is not a JSON object", original)
+        return Rejected(entity, source_ref, f"{noun} is not a JSON object", json_bytes(item))
     missing = [name for name in required if natural_key(item.get(name)) is None]
     if missing:
-        return Rejected(entity, source_ref, f"{noun} has no {', '.join(missing)}", original)
-    return accept(entity, natural_key(item["id"]) or "", item, source_ref, original)
+        return Rejected(entity, source_ref, f"{noun} has no {', '.join(missing)}", json_bytes(item))
+    if storable_text:
+        return RawRecord(entity=entity, key=natural_key(item["id"]) or "", payload=item, source_ref=source_ref)
+    return accept(entity, natural_key(item["id"]) or "", item, source_ref, lambda: json_bytes(item))
+
+
+# A \u escape of NUL or of a surrogate: the only way a string of a valid UTF-8 JSON file can be unstorable as jsonb.
+_RISKY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def json_escapes_storable(path: Path, chunk: int = 1 << 18) -> bool:
+    """Whether a valid UTF-8 JSON file has no escape that could decode to a NUL or an unpaired surrogate (then no
+    item needs checking: JSON forbids raw control characters, and the bytes are valid UTF-8). Read in chunks."""
+    tail = b""
+    with path.open("rb") as handle:
+        while block := handle.read(chunk):
+            window = tail + block
+            if _RISKY_ESCAPE.search(window):
+                return False
+            tail = window[-5:]  # an escape is 6 bytes: its first 5 may end this read
+    return True
 
 
 def sort_out(results: Iterable[RawRecord | Rejected]) -> tuple[list[RawRecord], list[Rejected]]:
@@ -246,32 +288,13 @@ def _json_failure(path: Path, error: Exception) -> str:
 
 
 def json_array_items(path: Path, arrays: Iterable[str]) -> Iterator[tuple[str, int, Any]]:
-    """The items of the named arrays (ijson prefixes, e.g. ``"sessions"``, ``"includes.users"``) in document order,
-    as ``(array, index, item)``, built one at a time. Call ``scan_json`` first: this assumes a valid document."""
-    targets = {f"{array}.item" if array else "item": array for array in arrays}
-    counters = dict.fromkeys(targets.values(), 0)
-    builder: ObjectBuilder | None = None
-    depth = 0
-    target = ""
-    with path.open("rb") as handle:
-        for prefix, event, value in ijson.parse(handle, use_float=True):
-            if builder is not None:
-                builder.event(event, value)
-                depth += (event in _STARTS) - (event in _ENDS)
-                if depth == 0:
-                    yield target, counters[target], builder.value
-                    counters[target] += 1
-                    builder = None
-                continue
-            array = targets.get(prefix)
-            if array is None or event in _ENDS or event == "map_key":
-                continue
-            if event in _STARTS:
-                builder, depth, target = ObjectBuilder(), 1, array
-                builder.event(event, value)
-            else:
-                yield array, counters[array], value
-                counters[array] += 1
+    """The items of the named arrays (ijson prefixes, e.g. ``"sessions"``, ``"includes.users"``), array by array
+    and each in document order, as ``(array, index, item)``, built one at a time by ijson's C backend. Call
+    ``scan_json`` first: this assumes a valid document."""
+    for array in arrays:
+        with path.open("rb") as handle:
+            for index, item in enumerate(ijson.items(handle, f"{array}.item" if array else "item", use_float=True)):
+                yield array, index, item
 
 
 def json_bytes(value: Any) -> bytes:
@@ -316,11 +339,12 @@ def read_csv_file(path: Path, file_ref: str, *, entity: str, columns: Iterable[s
 
 
 def _read_csv_line(line: bytes, source_ref: str, entity: str, header: list[str], key_column: str) -> RawRecord | Rejected:
-    reason = utf8_error(line)
-    if reason:
-        return Rejected(entity, source_ref, reason, line)
     try:
-        rows = list(csv.reader([line.decode("utf-8")], strict=True))
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return Rejected(entity, source_ref, utf8_error(line) or "not valid UTF-8", line)
+    try:
+        rows = list(csv.reader([text], strict=True))
     except csv.Error as error:
         return Rejected(entity, source_ref, f"malformed CSV line: {error}", line)
     values = rows[0] if rows else []
@@ -330,4 +354,6 @@ def _read_csv_line(line: bytes, source_ref: str, entity: str, header: list[str],
     key = natural_key(payload[key_column])
     if key is None:
         return Rejected(entity, source_ref, f"missing {key_column}", line)
-    return accept(entity, key, payload, source_ref, line)
+    if b"\x00" in line:  # decoded from UTF-8, the values hold no unpaired surrogate: only a NUL can stop them
+        return accept(entity, key, payload, source_ref, line)
+    return RawRecord(entity=entity, key=key, payload=payload, source_ref=source_ref)

@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from voc.channels.base import Channel, DropFolder, Rejected, Unit, json_array_items, read_json_object, scan_json
+from voc.channels.base import (
+    Channel,
+    DropFolder,
+    Rejected,
+    Unit,
+    json_array_items,
+    json_escapes_storable,
+    read_json_object,
+    scan_json,
+)
 
 NAME = "chat"
 ENTITY = "sessions"
@@ -28,8 +37,11 @@ def read(path: Path, file_ref: str) -> Iterator[Unit]:
     if reason is not None:
         yield Rejected(ENTITY, file_ref, reason, path.read_bytes())
         return
+    plain = json_escapes_storable(path)
     for _, index, session in json_array_items(path, ("sessions",)):
-        yield read_json_object(session, f"{file_ref}#{index}", entity=ENTITY, noun="session", required=("id", "started_at"))
+        yield read_json_object(
+            session, f"{file_ref}#{index}", entity=ENTITY, noun="session", required=("id", "started_at"), storable_text=plain
+        )
 
 
 CHANNEL = Channel(

@@ -23,7 +23,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from voc.channels.base import Channel, DropFolder, Rejected, Unit, json_array_items, read_json_object, scan_json
+from voc.channels.base import (
+    Channel,
+    DropFolder,
+    Rejected,
+    Unit,
+    json_array_items,
+    json_escapes_storable,
+    read_json_object,
+    scan_json,
+)
 from voc.channels.live import (
     Fetched,
     LiveSourceError,
@@ -55,8 +64,9 @@ def read(path: Path, file_ref: str) -> Iterator[Unit]:
     if reason is not None:
         yield Rejected(ENTITY, file_ref, reason, path.read_bytes())
         return
+    plain = json_escapes_storable(path)
     for _, index, post in json_array_items(path, ("data",)):
-        yield read_json_object(post, f"{file_ref}#{index}", entity=ENTITY, noun="post")
+        yield read_json_object(post, f"{file_ref}#{index}", entity=ENTITY, noun="post", storable_text=plain)
 
 
 CHANNEL = Channel(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -37,6 +38,44 @@ ENTITY = "messages"
 PATTERN = "mailbox_*.mbox"
 # mboxrd escapes body lines matching ">*From " with one more ">"; reading removes it again.
 MBOXRD_QUOTED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
+
+
+# Headers whose values repeat across a mailbox (content types, the organisation's own addresses): each distinct value
+# is parsed once. Header objects keep their parse trees, so the cache is small and holds only these.
+REPEATED_HEADERS = frozenset(
+    {
+        "content-type",
+        "content-transfer-encoding",
+        "content-disposition",
+        "mime-version",
+        "content-language",
+        "from",
+        "to",
+        "cc",
+        "reply-to",
+        "x-disposition-code",
+    }
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _header(name: str, value: str):
+    return email.policy.default.header_fetch_parse(name, value)
+
+
+class _RepeatedHeaders(email.policy.EmailPolicy):
+    """``email.policy.default``, remembering the header objects it made for ``REPEATED_HEADERS``: the package parses
+    a header each time it is read (``get_body`` reads each part's Content-Type several times) and a mailbox repeats
+    those values. Same name and raw value, same (immutable) header object, so every value is exactly what
+    ``email.policy.default`` gives; an unreadable header still raises."""
+
+    def header_fetch_parse(self, name, value):
+        if hasattr(value, "name") or name.lower() not in REPEATED_HEADERS:
+            return super().header_fetch_parse(name, value)
+        return _header(name, value)
+
+
+POLICY = _RepeatedHeaders()
 
 
 def read(path: Path, file_ref: str) -> Iterator[Unit]:
@@ -87,7 +126,7 @@ def _read_message(original: bytes, source_ref: str) -> RawRecord | Rejected:
     reason = utf8_error(header_block, "the header block")
     if reason:
         return Rejected(ENTITY, source_ref, reason, original)
-    message = email.message_from_bytes(MBOXRD_QUOTED_FROM.sub(rb"\1", original), policy=email.policy.default)
+    message = email.message_from_bytes(MBOXRD_QUOTED_FROM.sub(rb"\1", original), policy=POLICY)
     try:
         headers, first = _headers(message)
     except UnreadableHeader as error:

@@ -26,7 +26,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from voc.channels.base import Channel, DropFolder, Rejected, Unit, json_array_items, read_json_object, scan_json
+from voc.channels.base import (
+    Channel,
+    DropFolder,
+    Rejected,
+    Unit,
+    json_array_items,
+    json_escapes_storable,
+    read_json_object,
+    scan_json,
+)
 from voc.channels.live import (
     Fetched,
     LiveSourceError,
@@ -60,11 +69,14 @@ def read(path: Path, file_ref: str) -> Iterator[Unit]:
     if reason is not None:
         yield Rejected(TWEETS, file_ref, reason, path.read_bytes())
         return
+    plain = json_escapes_storable(path)
     for array, index, item in json_array_items(path, ("data", "includes.users")):
         if array == "data":
-            yield read_json_object(item, f"{file_ref}#{index}", entity=TWEETS, noun="tweet", required=TWEET_FIELDS)
+            yield read_json_object(
+                item, f"{file_ref}#{index}", entity=TWEETS, noun="tweet", required=TWEET_FIELDS, storable_text=plain
+            )
         else:
-            yield read_json_object(item, f"{file_ref}#users/{index}", entity=USERS, noun="user")
+            yield read_json_object(item, f"{file_ref}#users/{index}", entity=USERS, noun="user", storable_text=plain)
 
 
 def _shape_error(kinds: dict[str, str]) -> str | None:
