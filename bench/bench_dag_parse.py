@@ -21,14 +21,14 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINE_DAG = '''
+BASELINE_DAG = """
 from datetime import datetime
 from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.sdk import DAG
 
 with DAG("baseline", start_date=datetime(2026, 1, 1), schedule=None):
     EmptyOperator(task_id="only")
-'''
+"""
 PARSE = """
 import json, sys, time
 import airflow  # the DAG processor has Airflow imported before it parses a file
