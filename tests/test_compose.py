@@ -177,7 +177,7 @@ def test_the_services_command_sequence_runs_from_what_the_image_contains(warehou
     assert {"transform_dbt", "publish_monthly_report", "housekeeping", "ingest_phone"} <= dag_ids, sorted(dag_ids)
 
     # a worker runs dbt through Cosmos with the profile mapped from the transformer's connection
-    for task_id in ("prepare_warehouse", "dbt.channels.seed", "dbt.stg_phone__calls.run"):
+    for task_id in ("prepare_warehouse", "dbt.channels_seed_build", "dbt.stg_phone__calls_model_build"):
         ran = subprocess.run(
             [airflow, "tasks", "test", "transform_dbt", task_id], env=env, cwd=app, capture_output=True, text=True
         )

@@ -183,3 +183,46 @@ def test_resolution_time_runs_on_the_channel_clock_and_stops_while_the_case_wait
         assert within == (total - waited <= int(sla["resolution_target_minutes"])), plan["contact_id"]
         checked += 1
     assert checked > 100 and paused > 20 and high > 20
+
+
+def test_the_kpi_resolution_counts_hold_the_planned_cases(built_warehouse, settings, planned_cases):
+    """Per channel and month of receipt, the KPI mart's resolved and reopened complaints are the planned cases'
+    (resolved by the sample's end, reopened at least once) plus the conversation-managed ones of the lifecycle mart,
+    whose rules have no planned counterpart (they are dbt unit tests)."""
+    from collections import Counter
+    from zoneinfo import ZoneInfo
+
+    from voc import warehouse
+
+    zone = ZoneInfo(settings.timezone)
+    with warehouse.connect(built_warehouse) as conn:
+        complaints = {row[0] for row in conn.execute("select complaint_id from marts.fct_complaints")}
+        conversation = {
+            (channel, month.strftime("%Y-%m")): (resolved, reopened)
+            for channel, month, resolved, reopened in conn.execute(
+                "select channel, month_start_date, count(*) filter (where resolved_at is not null), "
+                "count(*) filter (where is_reopened) from marts.fct_complaint_lifecycle "
+                "where lifecycle_source = 'conversation' group by 1, 2"
+            )
+        }
+        kpis = {
+            (channel, month.strftime("%Y-%m")): (resolved, reopened)
+            for channel, month, resolved, reopened in conn.execute(
+                "select channel, month_start_date, complaints_resolved, complaints_reopened from marts.kpi_channel_monthly"
+            )
+        }
+    with (settings.sample_dir / "ground_truth_contacts.csv").open(encoding="utf-8", newline="") as handle:
+        received = {row["contact_id"]: datetime.fromisoformat(row["received_at"]) for row in csv.DictReader(handle)}
+    resolved: Counter = Counter()
+    reopened: Counter = Counter()
+    for plan in planned_cases.values():
+        if plan["contact_id"] not in complaints:
+            continue
+        key = (plan["contact_id"].split(":")[0], received[plan["contact_id"]].astimezone(zone).strftime("%Y-%m"))
+        resolved[key] += bool(plan["resolved_at"])
+        reopened[key] += int(plan["reopen_count"]) > 0
+    assert set(resolved) <= set(kpis)
+    for key, (kpi_resolved, kpi_reopened) in kpis.items():
+        talk_resolved, talk_reopened = conversation.get(key, (0, 0))
+        assert (kpi_resolved, kpi_reopened) == (resolved[key] + talk_resolved, reopened[key] + talk_reopened), key
+    assert sum(resolved.values()) > 500 and sum(reopened.values()) > 20

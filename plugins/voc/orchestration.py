@@ -157,8 +157,10 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
             execution_config=ExecutionConfig(dbt_executable_path=dbt_executable()),
             render_config=RenderConfig(
                 load_method=LoadMode.DBT_MANIFEST,
-                test_behavior=TestBehavior.AFTER_EACH,
-                # tests over several models (relationships, reconciliation) run once all their parents are built
+                # one `dbt build` per model or seed, its tests included (half the tasks of a run and a test task each:
+                # BENCHMARKS.md); tests over several models (relationships, reconciliation) run once all their
+                # parents are built
+                test_behavior=TestBehavior.BUILD,
                 should_detach_multiple_parents_tests=True,
                 emit_datasets=False,
             ),

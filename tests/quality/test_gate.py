@@ -202,67 +202,70 @@ def test_an_unreachable_warehouse_is_reported_as_such_not_as_failed_expectations
     assert "secret" not in str(raised.value)
 
 
+def _failed_gate_after(settings, change: tuple, undo: tuple, run_id: str) -> dict:
+    """The summary of a gate run on the built marts with one change made (``(sql, params)``), undone afterwards
+    whatever happens; the gate must fail."""
+    with warehouse.connect(settings, autocommit=True) as conn:
+        conn.execute(*change)
+        try:
+            with pytest.raises(QualityGateFailed) as failure:
+                run_gate(settings, run_id=run_id)
+        finally:
+            conn.execute(*undo)
+    return failure.value.summary
+
+
+def _first(settings, query: str) -> tuple:
+    with warehouse.connect(settings) as conn:
+        return conn.execute(query).fetchone()
+
+
 def test_a_lifecycle_out_of_order_fails_its_suite(built_warehouse):
     """A complaint resolved before it was received stops publication, naming the lifecycle suite."""
-    with warehouse.connect(built_warehouse, autocommit=True) as conn:
-        complaint_id, resolved_at = conn.execute(
-            "select complaint_id, resolved_at from marts.fct_complaint_lifecycle where resolved_at is not null "
-            "order by complaint_id limit 1"
-        ).fetchone()
-        try:
-            conn.execute(
-                "update marts.fct_complaint_lifecycle set resolved_at = received_at - interval '1 hour' where complaint_id = %s",
-                (complaint_id,),
-            )
-            with pytest.raises(QualityGateFailed) as failure:
-                run_gate(built_warehouse, run_id="test-gate-lifecycle")
-        finally:
-            conn.execute(
-                "update marts.fct_complaint_lifecycle set resolved_at = %s where complaint_id = %s", (resolved_at, complaint_id)
-            )
-    lifecycle = _suite(failure.value.summary, "fct_complaint_lifecycle")
+    complaint_id, resolved_at = _first(
+        built_warehouse,
+        "select complaint_id, resolved_at from marts.fct_complaint_lifecycle where resolved_at is not null "
+        "order by complaint_id limit 1",
+    )
+    summary = _failed_gate_after(
+        built_warehouse,
+        (
+            "update marts.fct_complaint_lifecycle set resolved_at = received_at - interval '1 hour' where complaint_id = %s",
+            (complaint_id,),
+        ),
+        ("update marts.fct_complaint_lifecycle set resolved_at = %s where complaint_id = %s", (resolved_at, complaint_id)),
+        "test-gate-lifecycle",
+    )
+    lifecycle = _suite(summary, "fct_complaint_lifecycle")
     assert lifecycle["success"] is False
     assert len(lifecycle["failed_expectations"]) == 1
-    assert _suite(failure.value.summary, "fct_complaints")["success"] is True
+    assert _suite(summary, "fct_complaints")["success"] is True
 
 
 def test_an_effect_claimed_for_an_open_action_fails_its_suite(built_warehouse):
     """An action still open that the mart calls effective stops publication, naming the corrective-action suite."""
-    with warehouse.connect(built_warehouse, autocommit=True) as conn:
-        action_id, effectiveness = conn.execute(
-            "select action_id, effectiveness from marts.fct_corrective_actions where closed_on is null order by action_id limit 1"
-        ).fetchone()
-        try:
-            conn.execute("update marts.fct_corrective_actions set effectiveness = 'effective' where action_id = %s", (action_id,))
-            with pytest.raises(QualityGateFailed) as failure:
-                run_gate(built_warehouse, run_id="test-gate-actions")
-        finally:
-            conn.execute(
-                "update marts.fct_corrective_actions set effectiveness = %s where action_id = %s", (effectiveness, action_id)
-            )
-    actions = _suite(failure.value.summary, "fct_corrective_actions")
+    action_id, effectiveness = _first(
+        built_warehouse,
+        "select action_id, effectiveness from marts.fct_corrective_actions where closed_on is null order by action_id limit 1",
+    )
+    summary = _failed_gate_after(
+        built_warehouse,
+        ("update marts.fct_corrective_actions set effectiveness = 'effective' where action_id = %s", (action_id,)),
+        ("update marts.fct_corrective_actions set effectiveness = %s where action_id = %s", (effectiveness, action_id)),
+        "test-gate-actions",
+    )
+    actions = _suite(summary, "fct_corrective_actions")
     assert actions["success"] is False
     assert len(actions["failed_expectations"]) == 1
-    assert _suite(failure.value.summary, "fct_complaint_backlog_daily")["success"] is True
+    assert _suite(summary, "fct_complaint_backlog_daily")["success"] is True
 
 
 def test_a_backlog_beyond_the_received_complaints_fails_its_suite(built_warehouse):
     """A day counting more open complaints than had arrived by then stops publication, naming the backlog suite."""
-    with warehouse.connect(built_warehouse, autocommit=True) as conn:
-        day = conn.execute("select min(snapshot_date) from marts.fct_complaint_backlog_daily").fetchone()[0]
-        try:
-            conn.execute(
-                "update marts.fct_complaint_backlog_daily set open_complaints = open_complaints + 100000 where snapshot_date = %s",
-                (day,),
-            )
-            with pytest.raises(QualityGateFailed) as failure:
-                run_gate(built_warehouse, run_id="test-gate-backlog")
-        finally:
-            conn.execute(
-                "update marts.fct_complaint_backlog_daily set open_complaints = open_complaints - 100000 where snapshot_date = %s",
-                (day,),
-            )
-    backlog = _suite(failure.value.summary, "fct_complaint_backlog_daily")
+    (day,) = _first(built_warehouse, "select min(snapshot_date) from marts.fct_complaint_backlog_daily")
+    change = "update marts.fct_complaint_backlog_daily set open_complaints = open_complaints {} 100000 where snapshot_date = %s"
+    summary = _failed_gate_after(built_warehouse, (change.format("+"), (day,)), (change.format("-"), (day,)), "test-gate-backlog")
+    backlog = _suite(summary, "fct_complaint_backlog_daily")
     assert backlog["success"] is False
     assert [e["description"] for e in backlog["failed_expectations"]] == [
         "No day counts more open complaints than were received by its end."

@@ -1,0 +1,75 @@
+"""Transform benchmark: the `transform_dbt` DAG (Cosmos, through `dag.test()`) against a plain `dbt build` of the
+same project on the same landed data, in the same run.
+
+    uv run python bench/bench_transform.py [--scale 1.0] [--repeat 1]
+
+A throw-away embedded warehouse, sample folder and Airflow home are made under a temporary VOC_HOME; the sample is
+landed once. Each repeat runs a plain `voc dbt build` (the baseline: dbt's own threads, one process) and the DAG
+(one Airflow task per dbt node). Figures are wall seconds; the target is the DAG at most 2× the plain build.
+Results are recorded in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="voc-bench-transform-"))
+    os.environ["VOC_HOME"] = str(home)
+    os.environ.pop("VOC_WAREHOUSE_URL", None)
+    from voc import airflow_env, warehouse
+    from voc.settings import get_settings
+
+    settings = get_settings()
+    for key, value in airflow_env.airflow_env(settings).items():
+        os.environ[key] = value
+    warehouse.ensure_running(settings)
+    try:
+        from voc.channels import REGISTRY
+        from voc.demo import load_dags, run_dag
+        from voc.landing import land_channel
+        from voc.sample import generate
+        from voc.transform import build, parse
+
+        generate(settings.sample_dir, seed=1, end=datetime(2026, 11, 20, tzinfo=UTC), scale=args.scale)
+        landed = sum(land_channel(name, settings).inserted for name in REGISTRY)
+        parse(settings)
+        airflow_env.configure(settings)
+        airflow_env.migrate(settings)
+        dag = load_dags(settings)["transform_dbt"]
+        tasks = len(dag.tasks)
+        print(f"{landed:,} records landed (scale {args.scale}); transform_dbt has {tasks} tasks")
+        plain, cosmos = [], []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            build(settings)
+            plain.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            run_dag(dag)
+            cosmos.append(time.perf_counter() - started)
+        baseline = statistics.median(plain)
+        print(f"{'method':34s} {'seconds (median of ' + str(args.repeat) + ')':>24s} {'× plain dbt build':>18s}")
+        print(f"{'plain dbt build (baseline)':34s} {baseline:24.1f} {1.0:18.2f}")
+        print(
+            f"{'transform_dbt through Cosmos':34s} {statistics.median(cosmos):24.1f} {statistics.median(cosmos) / baseline:18.2f}"
+        )
+    finally:
+        warehouse.stop(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
