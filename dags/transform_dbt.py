@@ -1,7 +1,7 @@
 """`transform_dbt` (Airflow DAG): builds the warehouse's staging, intermediate and marts layers with dbt, model by model.
 
-Rendered by Cosmos from `dbt_project/target/manifest.json` (`voc setup` writes it); each model and seed is built with
-its own tests (`dbt build`), and a test over several models runs once they are all built.
+Rendered by Cosmos from `dbt_project/target/manifest.json` (`voc setup` writes it): one task runs `dbt build` for the
+whole project (Cosmos's watcher producer), then every model, seed and test has a task that reports its own result.
 Scheduled when any channel's raw tables change; marks the marts asset updated when done.
 """
 

@@ -39,6 +39,27 @@ def test_demo_rerun_lands_nothing_new(settings, warehouse, ground_truth):
     assert (after, rows_after) == (before, rows_before)
 
 
+def test_a_failing_dbt_test_fails_the_transform_run_and_the_marts_are_not_announced(settings, warehouse, ground_truth):
+    """A case event with an unknown status fails a staging test inside the one `dbt build`: the run fails (the
+    watcher's build is not retried into a skip), its node tasks do not report success, and `marts_ready` (the
+    asset the report waits for) does not run."""
+    dags = load_dags(settings)
+    with warehouse.connect(settings, autocommit=True) as conn:
+        conn.execute(
+            "insert into raw.case_events (record_key, payload, source_ref, batch_id) values ('EV-BROKEN', "
+            '\'{"case_id": "CASE-X", "status": "exploded", "event_at": "2026-10-01T10:00:00Z"}\', \'test\', gen_random_uuid())'
+        )
+    try:
+        with pytest.raises(DemoRunFailed) as failed:
+            run_dag(dags["transform_dbt"])
+    finally:
+        with warehouse.connect(settings, autocommit=True) as conn:
+            conn.execute("delete from raw.case_events where record_key = 'EV-BROKEN'")
+    message = str(failed.value)
+    assert "dbt.dbt_producer_watcher" in message and "marts_ready" in message, message
+    run_dag(dags["transform_dbt"])  # the next run builds again
+
+
 def test_broken_mart_row_fails_the_gate_and_no_report_is_written(settings, warehouse, ground_truth):
     """Run after the demo built the marts: corrupt one KPI row, publish September, expect failure and no report."""
     month = date(2026, 9, 1)

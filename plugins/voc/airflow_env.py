@@ -25,6 +25,9 @@ def airflow_env(settings: Settings | None = None) -> dict[str, str]:
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
         "AIRFLOW__CORE__DEFAULT_TIMEZONE": "utc",
         "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        # the watcher's producer keeps node statuses in memory and writes them once if it is retried, not after every
+        # node (a hard kill of the producer then re-runs the affected nodes; the results are the same)
+        "AIRFLOW__COSMOS__ENABLE_WATCHER_RELIABLE_RETRY": "False",
         "DO_NOT_TRACK": "1",
         "SCARF_NO_ANALYTICS": "true",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
