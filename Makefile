@@ -12,7 +12,7 @@ help:
 	@echo "make eval         the classifier's precision, recall and F1 on the held-out labelled corpus"
 	@echo "make train        refit the classifier on the labelled corpus (rewrites its artefact)"
 	@echo "make lint         ruff: lint and format check"
-	@echo "make bench        landing and reader benchmarks (see BENCHMARKS.md)"
+	@echo "make bench        landing, readers, transform, DAG parse (BENCH_SCALE=2 for more; BENCHMARKS.md)"
 	@echo "make bench-classification  what classification adds to dbt build (see BENCHMARKS.md)"
 	@echo "make airflow-ui   Airflow's UI on http://localhost:8080 (airflow standalone) for the demo's DAGs"
 	@echo "make warehouse-url  the embedded warehouse's DSN (psql, BI tools)"
@@ -50,9 +50,12 @@ lint: env
 	@$(RUN) ruff check plugins dags tests bench
 	@$(RUN) ruff format --check plugins dags tests bench
 
+BENCH_SCALE ?= 1
 bench: env
-	@$(RUN) python bench/bench_landing.py
-	@$(RUN) python bench/bench_readers.py
+	@$(RUN) python bench/bench_landing.py --scale $(BENCH_SCALE)
+	@$(RUN) python bench/bench_readers.py --scale $(BENCH_SCALE)
+	@$(RUN) python bench/bench_transform.py --scale $(BENCH_SCALE)
+	@$(RUN) voc manifest >/dev/null && $(RUN) python bench/bench_dag_parse.py
 
 bench-classification: env
 	@$(RUN) python bench/bench_classification.py --scale 4 --repeat 3

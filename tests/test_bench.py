@@ -18,17 +18,19 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("script", "expected"),
+    ("script", "arguments", "expected"),
     [
-        ("bench_landing.py", "plain_copy"),
-        ("bench_classification.py", "classification / rest"),
-        ("bench_readers.py", "slowest reader"),
+        ("bench_landing.py", ["--scale", "0.1", "--repeat", "1"], "plain_copy"),
+        ("bench_classification.py", ["--scale", "0.1", "--repeat", "1"], "classification / rest"),
+        ("bench_readers.py", ["--scale", "0.1", "--repeat", "1"], "slowest reader"),
+        ("bench_transform.py", ["--scale", "0.1", "--repeat", "1"], "transform_dbt through Cosmos"),
+        ("bench_dag_parse.py", ["--repeat", "1"], "slowest file"),
     ],
 )
-def test_benchmark_runs_at_a_tiny_scale(script, expected, tmp_path):
+def test_benchmark_runs_at_a_tiny_scale(script, arguments, expected, tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("VOC_", "AIRFLOW"))}
     result = subprocess.run(
-        [sys.executable, str(BENCH / script), "--scale", "0.1", "--repeat", "1"],
+        [sys.executable, str(BENCH / script), *arguments],
         capture_output=True,
         text=True,
         env=env | {"TMPDIR": str(tmp_path)},
