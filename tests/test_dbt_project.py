@@ -42,3 +42,19 @@ def test_the_exposures_name_what_the_report_and_bi_tools_read(built_warehouse):
         if node["resource_type"] == "model" and node["schema"] == "marts" and node["name"].startswith(("fct_", "dim_", "kpi_"))
     }
     assert facts <= {node.split(".")[-1] for node in exposures["bi_marts"]["depends_on"]["nodes"]}
+
+
+def test_every_measure_the_report_and_auditors_read_names_its_iso_clause(built_warehouse):
+    """The KPI mart's measures, the corrective actions' evidence and the backlog carry their ISO 9001 clause as column
+    meta (dbt docs show it next to the definition)."""
+    nodes = {node["name"]: node for node in _manifest(built_warehouse)["nodes"].values() if node["resource_type"] == "model"}
+    expected = {
+        "kpi_channel_monthly": set(nodes["kpi_channel_monthly"]["columns"]) - {"channel", "month_start_date"},
+        "fct_corrective_actions": {"complaints_before", "complaints_after", "effectiveness", "is_recurrence_reduced"},
+        "fct_complaint_backlog_daily": {"open_complaints"},
+    }
+    for model, columns in expected.items():
+        assert columns, model
+        for name in columns:
+            meta = nodes[model]["columns"][name].get("config", {}).get("meta") or nodes[model]["columns"][name].get("meta")
+            assert meta and meta.get("iso_9001"), f"{model}.{name} names no ISO 9001 clause"
