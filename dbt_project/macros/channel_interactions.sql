@@ -34,3 +34,41 @@
         case when opens_contact then author_key end as contact_customer_key,
         case when opens_contact then {{ disposition_code }} end as contact_disposition_code
 {%- endmacro %}
+
+{#
+    The settings and code every row of an incremental interaction model depends on, as one digest: the time zone,
+    the organisation's accounts, the phone country code, the offset policy, the pseudonymisation key (through the
+    pseudonym of a fixed probe, never the key itself) and the SQL of `models` (the model and the models it is built
+    from). A build whose digest differs from the one stored with the rows rewrites every row: an upgrade, a new key
+    or a changed setting needs no manual `--full-refresh`.
+#}
+{% macro inputs_fingerprint(models) -%}
+    {%- set parts = [] -%}
+    {%- for name in ['timezone', 'organisation_email_addresses', 'organisation_twitter_user_ids',
+                     'organisation_facebook_page_ids', 'phone_country_code', 'offsetless_timestamps'] -%}
+        {%- do parts.append(name ~ '=' ~ var(name)) -%}
+    {%- endfor -%}
+    {%- if execute -%}
+        {%- for node in graph.nodes.values() | sort(attribute='name') if node.resource_type == 'model' and node.name in models -%}
+            {%- do parts.append(node.name ~ '=' ~ node.checksum.checksum) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    md5('{{ parts | join("|") | replace("'", "''") }}' || {{ pseudonym('email', "'fingerprint@voc.invalid'") }})
+{%- endmacro %}
+
+{#
+    An incremental model whose stored table predates its bookkeeping columns (built by an earlier version) cannot be
+    brought up to date row by row: say so, and how to rebuild it, instead of failing on a missing column.
+#}
+{% macro require_incremental_columns(columns) -%}
+    {%- if execute and is_incremental() -%}
+        {%- set present = adapter.get_columns_in_relation(this) | map(attribute='name') | list -%}
+        {%- set missing = columns | reject('in', present) | list -%}
+        {%- if missing -%}
+            {{ exceptions.raise_compiler_error(
+                this ~ " was built by an earlier version of the project (it has no " ~ missing | join(", ")
+                ~ "): rebuild it once with `voc dbt build --full-refresh --select " ~ this.identifier ~ "`"
+            ) }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

@@ -3,17 +3,27 @@
 -- corrective-action effectiveness) read it here.
 with
 
-days as (
+extremes as (
 
-    select {{ local_date('occurred_at') }} as day from {{ ref('int_interactions') }}
+    -- a local date never decreases as time goes on: the first and last instants give the first and last days
+    select
+        min(occurred_at) as first_at,
+        max(occurred_at) as last_at
+
+    from {{ ref('int_interactions') }}
+
     union all
-    select {{ local_date('event_at') }} from {{ ref('stg_cases__events') }}
-    where event_at is not null
+
+    select
+        min(event_at) as first_at,
+        max(event_at) as last_at
+
+    from {{ ref('stg_cases__events') }}
 
 )
 
 select
-    min(day) as first_day,
-    max(day) as last_day
+    {{ local_date('min(first_at)') }} as first_day,
+    {{ local_date('max(last_at)') }} as last_day
 
-from days
+from extremes

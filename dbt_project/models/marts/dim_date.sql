@@ -12,17 +12,22 @@ case_events as (
 
 ),
 
-local_dates as (
+extremes as (
 
-    select {{ local_date('occurred_at') }} as local_date
+    -- a local date never decreases as time goes on: the first and last instants give the first and last dates
+    select
+        min(occurred_at) as first_at,
+        max(occurred_at) as last_at
+
     from interactions
-    where occurred_at is not null
 
     union all
 
-    select {{ local_date('event_at') }} as local_date
+    select
+        min(event_at) as first_at,
+        max(event_at) as last_at
+
     from case_events
-    where event_at is not null
 
 ),
 
@@ -30,10 +35,10 @@ bounds as (
 
     -- whole months, from the first month with data to the last
     select
-        date_trunc('month', min(local_date))::date as first_date,
-        (date_trunc('month', max(local_date)) + interval '1 month' - interval '1 day')::date as last_date
+        date_trunc('month', {{ local_date('min(first_at)') }})::date as first_date,
+        (date_trunc('month', {{ local_date('max(last_at)') }}) + interval '1 month' - interval '1 day')::date as last_date
 
-    from local_dates
+    from extremes
 
 ),
 

@@ -1,3 +1,28 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='conversation_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=[
+            "{% if is_incremental() %}
+            delete from {{ this }} as stored
+            where not exists (
+                select from {{ ref('int_interactions') }} as interactions
+                where interactions.interaction_id = stored.interaction_id
+            )
+            {% endif %}",
+        ],
+    )
+}}
+{#
+    Incremental by conversation, following int_interactions: a build rewrites the conversations whose interactions
+    int_interactions rewrote since this model's last build (their `built_at` differs from the stored one) and those
+    scored by an earlier sentiment model than the installed one; the post-hook removes interactions that left
+    int_interactions. A contact belongs to its conversation, so its id is rewritten with it.
+#}
+{{ require_incremental_columns(['conversation_key', 'built_at']) }}
+
 with
 
 interactions as (
@@ -18,6 +43,34 @@ sentiments as (
 
 ),
 
+{% if is_incremental() %}
+
+changed_conversations as (
+
+    select interactions.conversation_key
+
+    from interactions
+    left join {{ this }} as stored
+        on interactions.interaction_id = stored.interaction_id
+    where interactions.built_at is distinct from stored.built_at
+
+    union
+
+    select stored.conversation_key
+
+    from {{ this }} as stored
+    where
+        stored.sentiment_model_version is distinct from (
+            select models.model_version
+            from {{ source('classifier', 'models') }} as models
+            where models.model_name = 'sentiment'
+        )
+        and stored.sentiment is not null
+
+),
+
+{% endif %}
+
 final as (
 
     select
@@ -26,6 +79,7 @@ final as (
         interactions.entity,
         interactions.source_record_key,
         interactions.conversation_id,
+        interactions.conversation_key,
         contacts.contact_id,
         interactions.direction,
         interactions.occurred_at,
@@ -36,7 +90,8 @@ final as (
         sentiments.sentiment,
         sentiments.sentiment_probability,
         sentiments.sentiment_evidence,
-        sentiments.sentiment_model_version
+        sentiments.sentiment_model_version,
+        interactions.built_at
 
     from interactions
     left join contacts
@@ -45,6 +100,9 @@ final as (
             and interactions.conversation_id = contacts.conversation_id
     left join sentiments
         on interactions.interaction_id = sentiments.interaction_id
+    {% if is_incremental() %}
+    where interactions.conversation_key in (select changed_conversations.conversation_key from changed_conversations)
+    {% endif %}
 
 )
 

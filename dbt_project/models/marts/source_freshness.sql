@@ -10,14 +10,25 @@ with
 
 records as (
 
-    {% for channel, model, key, event_time, _entity in staged_sources() %}
+    -- the records that are interactions, from int_interactions (a table: the same rows as their staging models,
+    -- whose event times would otherwise be parsed again), then the staging models of the others
+    select
+        channel,
+        max(occurred_at) as latest_record_at,
+        max(source_loaded_at) as last_loaded_at
+
+    from {{ ref('int_interactions') }}
+    group by channel
+
+    {% for channel, model, key, event_time, entity in staged_sources() if not entity %}
+    union all
+
     select
         '{{ channel }}' as channel,
         max({{ event_time or 'null::timestamptz' }}) as latest_record_at,
         max(loaded_at) as last_loaded_at
 
     from {{ ref(model) }}
-    {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 )

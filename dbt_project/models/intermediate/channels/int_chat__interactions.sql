@@ -47,6 +47,7 @@ final as (
         chat_messages.message_text as interaction_text,
         cast(null as text) as disposition_code,
         chat_sessions.language,
+        chat_messages.loaded_at as source_loaded_at,
         visitor_messages.message_id is not null as opens_contact,
         case when visitor_messages.message_id is not null then chat_sessions.session_id end as contact_key,
         case when visitor_messages.message_id is not null then 'sessions' end as contact_entity,

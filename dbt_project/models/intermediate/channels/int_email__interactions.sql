@@ -39,6 +39,7 @@ interactions as (
         concat_ws(' ', email_messages.subject, email_messages.body) as interaction_text,
         email_messages.disposition_code,
         email_messages.language,
+        email_messages.loaded_at as source_loaded_at,
         email_messages.message_id = email_messages.thread_id and not email_messages.is_outbound as opens_contact
 
     from email_messages

@@ -28,6 +28,7 @@ interactions as (
         facebook_posts.post_text as interaction_text,
         cast(null as text) as disposition_code,
         cast(null as text) as language,
+        facebook_posts.loaded_at as source_loaded_at,
         false as opens_contact
 
     from facebook_posts
@@ -46,6 +47,7 @@ interactions as (
         facebook_comments.comment_text as interaction_text,
         cast(null as text) as disposition_code,
         cast(null as text) as language,
+        facebook_comments.loaded_at as source_loaded_at,
         facebook_comments.is_top_level and not facebook_comments.is_outbound as opens_contact
 
     from facebook_comments

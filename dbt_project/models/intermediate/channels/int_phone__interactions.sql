@@ -22,6 +22,7 @@ interactions as (
         cast(null as text) as interaction_text,
         calls.disposition_code,
         calls.language,
+        calls.loaded_at as source_loaded_at,
         true as opens_contact
 
     from calls

@@ -21,6 +21,7 @@ interactions as (
         survey_responses.comment as interaction_text,
         cast(null as text) as disposition_code,
         survey_responses.language,
+        survey_responses.loaded_at as source_loaded_at,
         true as opens_contact
 
     from survey_responses

@@ -22,6 +22,7 @@ interactions as (
         tweets.tweet_text as interaction_text,
         cast(null as text) as disposition_code,
         tweets.language,
+        tweets.loaded_at as source_loaded_at,
         tweets.is_conversation_start and not tweets.is_outbound as opens_contact
 
     from tweets

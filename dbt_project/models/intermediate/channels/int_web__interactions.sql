@@ -21,6 +21,7 @@ interactions as (
         concat_ws(' ', web_mentions.title, web_mentions.summary) as interaction_text,
         cast(null as text) as disposition_code,
         web_mentions.language,
+        web_mentions.loaded_at as source_loaded_at,
         true as opens_contact
 
     from web_mentions

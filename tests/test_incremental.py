@@ -1,0 +1,187 @@
+"""The growing interaction facts are incremental (int_interactions, fct_interactions): a build rewrites only the
+conversations in which something changed, and leaves exactly what a full rebuild gives, whatever arrived: a late day,
+a reply to an old thread, a corrected record, a message moved to another thread, a chat session corrected (its
+messages follow), records removed from raw. The truth is the full rebuild of the same data (`--full-refresh`)."""
+
+from __future__ import annotations
+
+import json
+import mailbox
+import shutil
+
+import pytest
+from conftest import SAMPLE_END
+from voc.channels import REGISTRY
+from voc.landing import land_channel
+from voc.transform import run_dbt
+
+MODELS = {"int_interactions": "intermediate", "fct_interactions": "marts"}
+BOOKKEEPING = {"built_at"}  # when a build wrote the row: differs between an incremental build and a rebuild
+
+
+def _dbt(settings, tmp_path, *args: str) -> None:
+    run_dbt([*args, "--target-path", str(tmp_path / "dbt-target")], settings, quiet=True)
+
+
+def _rows(conn, model: str) -> list[tuple]:
+    columns = [
+        name
+        for (name,) in conn.execute(
+            "select column_name from information_schema.columns where table_schema = %s and table_name = %s "
+            "order by ordinal_position",
+            (MODELS[model], model),
+        )
+        if name not in BOOKKEEPING
+    ]
+    return sorted(conn.execute(f"select {', '.join(columns)} from {MODELS[model]}.{model}").fetchall(), key=lambda row: repr(row))
+
+
+def _rewritten(conn, since) -> set[str]:
+    return {key for (key,) in conn.execute("select conversation_key from marts.fct_interactions where built_at > %s", (since,))}
+
+
+@pytest.fixture
+def built_but_the_last_day(landing_database, settings, ground_truth, tmp_path, warehouse):
+    """The sample without its last day's files, landed and built in a database of the test's own; returns
+    (settings, drop folder, the held-back files)."""
+    own, drop = landing_database
+    last_day = SAMPLE_END.date().isoformat()
+    held = []
+    for path in sorted(settings.sample_dir.rglob("*")):
+        relative = path.relative_to(settings.sample_dir)
+        if not path.is_file() or relative.parts[0] not in REGISTRY:
+            continue
+        target = (tmp_path / "held" if last_day in path.name else drop) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        if last_day in path.name:
+            held.append(relative)
+    for name in REGISTRY:
+        land_channel(name, own)
+    _dbt(own, tmp_path, "build")
+    return own, drop, held
+
+
+@pytest.mark.slow
+def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_rebuild_gives(
+    built_but_the_last_day, warehouse, tmp_path
+):
+    own, drop, held = built_but_the_last_day
+    assert held, "the sample has files of its last day"
+    with warehouse.connect(own) as conn:
+        (before,) = conn.execute("select max(built_at) from marts.fct_interactions").fetchone()
+        conversations = conn.execute("select count(distinct conversation_key) from marts.fct_interactions").fetchone()[0]
+        # an e-mail reply, to be moved to another thread; a thread whose root will be removed (its replies stay)
+        reply_id, old_thread, reply_ref = conn.execute(
+            "select m.message_id, m.thread_id, r.source_ref from staging.stg_email__messages as m "
+            "join raw.email_messages as r on r.record_key = m.message_id "
+            "where m.in_reply_to_message_id is not null order by m.message_id limit 1"
+        ).fetchone()
+        new_thread, removed_root = [
+            thread
+            for (thread,) in conn.execute(
+                "select thread_id from staging.stg_email__messages where thread_id <> %s group by thread_id "
+                "having count(*) > 1 and bool_or(message_id = thread_id) order by thread_id limit 2",
+                (old_thread,),
+            )
+        ]
+        corrected_call, removed_call = [
+            key for (key,) in conn.execute("select record_key from raw.phone_calls order by record_key limit 2")
+        ]
+        session_id, session_ref = conn.execute(
+            "select record_key, source_ref from raw.chat_sessions order by record_key limit 1"
+        ).fetchone()
+
+    # the last day arrives late (replies to older threads among it)
+    for relative in held:
+        (drop / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(tmp_path / "held" / relative, drop / relative)
+    # a corrected call: the export sends the call again with another disposition code
+    calls_file = next(path for path in sorted((drop / "phone").glob("calls_*.csv")) if corrected_call in path.read_text())
+    header, *lines = calls_file.read_text(encoding="utf-8").splitlines()
+    line = next(line for line in lines if line.startswith(corrected_call + ","))
+    fields = line.split(",")
+    fields[header.split(",").index("disposition_code")] = "CMP-OUTAGE"
+    (drop / "phone" / "calls_2099-01-01_corrected.csv").write_text(header + "\n" + ",".join(fields) + "\n", encoding="utf-8")
+    # a reply moved to another thread: the mailbox sends it again with corrected References
+    source = mailbox.mbox(drop / reply_ref.split("#")[0])
+    message = next(m for m in source if m["Message-ID"].strip("<> ") == reply_id)
+    for header_name in ("References", "In-Reply-To"):
+        del message[header_name]
+        message[header_name] = f"<{new_thread}>"
+    corrected = mailbox.mbox(drop / "email" / "mailbox_2099-01-01_corrected.mbox")
+    corrected.add(message)
+    corrected.flush()
+    # a chat session corrected: another language (its messages are staged from the session)
+    export = json.loads((drop / session_ref.split("#")[0]).read_text(encoding="utf-8"))
+    session = next(s for s in export["sessions"] if s["id"] == session_id)
+    session["language"] = "en" if session.get("language") != "en" else "es"
+    (drop / "chat" / "sessions_2099-01-01_corrected.json").write_text(
+        json.dumps({"export_date": "2099-01-01", "sessions": [session]}), encoding="utf-8"
+    )
+    for name in REGISTRY:
+        land_channel(name, own)
+    # records removed from raw (as an erasure or retention removes them): a thread's root, a whole call
+    with warehouse.connect(own) as conn:
+        conn.execute("delete from raw.email_messages where record_key = %s", (removed_root,))
+        conn.execute("delete from raw.phone_calls where record_key = %s", (removed_call,))
+        conn.commit()
+
+    _dbt(own, tmp_path, "build")
+    with warehouse.connect(own) as conn:
+        incremental = {model: _rows(conn, model) for model in MODELS}
+        rewritten = _rewritten(conn, before)
+        moved = conn.execute(
+            "select conversation_id from marts.fct_interactions where interaction_id = %s", (f"email:messages:{reply_id}",)
+        ).fetchone()
+        languages = {
+            language
+            for (language,) in conn.execute(
+                "select language from marts.fct_interactions where channel = 'chat' and conversation_id = %s", (session_id,)
+            )
+        }
+        removed = conn.execute(
+            "select count(*) from marts.fct_interactions where interaction_id in (%s, %s)",
+            (f"email:messages:{removed_root}", f"phone:calls:{removed_call}"),
+        ).fetchone()[0]
+    _dbt(own, tmp_path, "run", "--full-refresh", "--select", *MODELS)
+    with warehouse.connect(own) as conn:
+        rebuilt = {model: _rows(conn, model) for model in MODELS}
+
+    for model in MODELS:
+        assert incremental[model] == rebuilt[model], f"{model}: the incremental build differs from a full rebuild"
+    assert moved == (new_thread,) and languages == {session["language"]} and removed == 0
+    # only what changed was rewritten: the moved reply's two threads, the corrected call and session, the thread
+    # that lost its root, the late day's conversations; not the rest
+    assert {
+        f"email:{old_thread}",
+        f"email:{new_thread}",
+        f"email:{removed_root}",
+        f"phone:{corrected_call}",
+        f"chat:{session_id}",
+    } <= rewritten
+    assert len(rewritten) < conversations * 0.1
+
+
+@pytest.mark.slow
+def test_an_unchanged_rerun_rewrites_nothing_and_a_changed_setting_rewrites_everything(
+    built_but_the_last_day, warehouse, tmp_path
+):
+    own, _, _ = built_but_the_last_day
+    with warehouse.connect(own) as conn:
+        (before,) = conn.execute("select max(built_at) from marts.fct_interactions").fetchone()
+        total = conn.execute("select count(distinct conversation_key) from marts.fct_interactions").fetchone()[0]
+
+    _dbt(own, tmp_path, "run", "--select", *MODELS)
+    with warehouse.connect(own) as conn:
+        assert _rewritten(conn, before) == set()
+
+    # a changed setting (the organisation gains an e-mail address): every row is rewritten, as a rebuild would
+    setting = ["--vars", "{organisation_email_addresses: 'soporte@albaconnect.example,ventas@albaconnect.example'}"]
+    _dbt(own, tmp_path, "run", "--select", *MODELS, *setting)
+    with warehouse.connect(own) as conn:
+        assert len(_rewritten(conn, before)) == total
+        incremental = {model: _rows(conn, model) for model in MODELS}
+    _dbt(own, tmp_path, "run", "--full-refresh", "--select", *MODELS, *setting)
+    with warehouse.connect(own) as conn:
+        assert incremental == {model: _rows(conn, model) for model in MODELS}
