@@ -4,7 +4,7 @@
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen
 
-.PHONY: help env setup demo test test-servers eval train lint bench bench-classification airflow-ui warehouse-url clean
+.PHONY: help env setup demo test test-servers eval train lint bench bench-scale bench-classification airflow-ui warehouse-url clean
 
 help:
 	@echo "make demo         set up, then run every DAG through Airflow on the sample data and print the report path"
@@ -12,7 +12,8 @@ help:
 	@echo "make eval         the classifier's precision, recall and F1 on the held-out labelled corpus"
 	@echo "make train        refit the classifier on the labelled corpus (rewrites its artefact)"
 	@echo "make lint         ruff: lint and format check"
-	@echo "make bench        landing, readers, transform, DAG parse (BENCH_SCALE=2 for more; BENCHMARKS.md)"
+	@echo "make bench        landing, readers, transform, files to report and a day's delta, DAG parse (BENCH_SCALE=1)"
+	@echo "make bench-scale  files to report and a day's delta at a million contacts (SCALE=142; about 20 minutes)"
 	@echo "make bench-classification  what classification adds to dbt build (see BENCHMARKS.md)"
 	@echo "make airflow-ui   Airflow's UI on http://localhost:8080 (airflow standalone) for the demo's DAGs"
 	@echo "make warehouse-url  the embedded warehouse's DSN (psql, BI tools)"
@@ -55,7 +56,12 @@ bench: env
 	@$(RUN) python bench/bench_landing.py --scale $(BENCH_SCALE)
 	@$(RUN) python bench/bench_readers.py --scale $(BENCH_SCALE)
 	@$(RUN) python bench/bench_transform.py --scale $(BENCH_SCALE)
+	@$(RUN) python bench/bench_scale.py --scale $(BENCH_SCALE)
 	@$(RUN) voc manifest >/dev/null && $(RUN) python bench/bench_dag_parse.py
+
+SCALE ?= 142
+bench-scale: env
+	@$(RUN) python bench/bench_scale.py --scale $(SCALE)
 
 bench-classification: env
 	@$(RUN) python bench/bench_classification.py --scale 4 --repeat 3

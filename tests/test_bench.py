@@ -25,6 +25,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         ("bench_readers.py", ["--scale", "0.1", "--repeat", "1"], "slowest reader"),
         ("bench_transform.py", ["--scale", "0.1", "--repeat", "1"], "transform_dbt through Cosmos"),
         ("bench_dag_parse.py", ["--repeat", "1"], "slowest file"),
+        ("bench_scale.py", ["--scale", "0.1"], "delta, land + dbt build"),
     ],
 )
 def test_benchmark_runs_at_a_tiny_scale(script, arguments, expected, tmp_path):

@@ -1,5 +1,7 @@
-"""The growing interaction facts are incremental (int_interactions, fct_interactions): a build rewrites only the
-conversations in which something changed, and leaves exactly what a full rebuild gives, whatever arrived: a late day,
+"""The growing facts are incremental: the interaction models (int_interactions, fct_interactions) rewrite only the
+conversations in which something changed, the contact models (first responses, classification, SLA, fct_contacts)
+only the contacts whose conversation or review decision changed, and together they leave exactly what a full
+rebuild gives, whatever arrived: a late day,
 a reply to an old thread, a corrected record, a message moved to another thread, a chat session corrected (its
 messages follow), records removed from raw. The truth is the full rebuild of the same data (`--full-refresh`)."""
 
@@ -10,13 +12,21 @@ import mailbox
 import shutil
 
 import pytest
-from conftest import SAMPLE_END
+from voc import review
 from voc.channels import REGISTRY
 from voc.landing import land_channel
 from voc.transform import run_dbt
 
-MODELS = {"int_interactions": "intermediate", "fct_interactions": "marts"}
-BOOKKEEPING = {"built_at"}  # when a build wrote the row: differs between an incremental build and a rebuild
+MODELS = {
+    "int_interactions": "intermediate",
+    "fct_interactions": "marts",
+    "int_contact_first_responses": "intermediate",
+    "int_contacts_classified": "intermediate",
+    "int_contact_sla": "intermediate",
+    "fct_contacts": "marts",
+}
+# when a build wrote the row (or the contact's conversation): differs between an incremental build and a rebuild
+BOOKKEEPING = {"built_at", "contact_built_at"}
 
 
 def _dbt(settings, tmp_path, *args: str) -> None:
@@ -36,8 +46,17 @@ def _rows(conn, model: str) -> list[tuple]:
     return sorted(conn.execute(f"select {', '.join(columns)} from {MODELS[model]}.{model}").fetchall(), key=lambda row: repr(row))
 
 
-def _rewritten(conn, since) -> set[str]:
-    return {key for (key,) in conn.execute("select conversation_key from marts.fct_interactions where built_at > %s", (since,))}
+def _transaction(conn) -> int:
+    """The current transaction id: rows a later build writes carry a larger `xmin` (a fresh test database does not
+    wrap around)."""
+    return conn.execute("select txid_current()").fetchone()[0]
+
+
+def _rewritten(conn, model: str, key: str, since: int) -> set[str]:
+    """The keys of the rows of `model` written after transaction `since`."""
+    return {
+        value for (value,) in conn.execute(f"select {key} from {MODELS[model]}.{model} where xmin::text::bigint > %s", (since,))
+    }
 
 
 @pytest.fixture
@@ -45,7 +64,7 @@ def built_but_the_last_day(landing_database, settings, ground_truth, tmp_path, w
     """The sample without its last day's files, landed and built in a database of the test's own; returns
     (settings, drop folder, the held-back files)."""
     own, drop = landing_database
-    last_day = SAMPLE_END.date().isoformat()
+    last_day = max(path.stem.removeprefix("calls_") for path in (settings.sample_dir / "phone").glob("calls_*.csv"))
     held = []
     for path in sorted(settings.sample_dir.rglob("*")):
         relative = path.relative_to(settings.sample_dir)
@@ -69,8 +88,13 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
     own, drop, held = built_but_the_last_day
     assert held, "the sample has files of its last day"
     with warehouse.connect(own) as conn:
-        (before,) = conn.execute("select max(built_at) from marts.fct_interactions").fetchone()
+        before = _transaction(conn)
         conversations = conn.execute("select count(distinct conversation_key) from marts.fct_interactions").fetchone()[0]
+        contacts = conn.execute("select count(*) from marts.fct_contacts").fetchone()[0]
+        # two web mentions (nobody answers them: nothing else changes them): one overridden, one overridden and reverted
+        overridden, reverted = [
+            key for (key,) in conn.execute("select contact_id from marts.fct_contacts where channel = 'web' order by 1 limit 2")
+        ]
         # an e-mail reply, to be moved to another thread; a thread whose root will be removed (its replies stay)
         reply_id, old_thread, reply_ref = conn.execute(
             "select m.message_id, m.thread_id, r.source_ref from staging.stg_email__messages as m "
@@ -121,6 +145,11 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
     )
     for name in REGISTRY:
         land_channel(name, own)
+    # a reviewer's decisions
+    review.record(own, overridden, "complaint", by="qa", reason="test")
+    review.record(own, reverted, "praise", by="qa", reason="test")
+    _dbt(own, tmp_path, "build", "--select", "int_contacts_classified", "fct_contacts")
+    review.record(own, reverted, None, by="qa", reason="back to the rules")
     # records removed from raw (as an erasure or retention removes them): a thread's root, a whole call
     with warehouse.connect(own) as conn:
         conn.execute("delete from raw.email_messages where record_key = %s", (removed_root,))
@@ -130,7 +159,17 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
     _dbt(own, tmp_path, "build")
     with warehouse.connect(own) as conn:
         incremental = {model: _rows(conn, model) for model in MODELS}
-        rewritten = _rewritten(conn, before)
+        rewritten = _rewritten(conn, "fct_interactions", "conversation_key", before)
+        rewritten_contacts = {
+            model: _rewritten(conn, model, "contact_id", before)
+            for model in MODELS
+            if model not in {"int_interactions", "fct_interactions"}
+        }
+        decided = dict(
+            conn.execute(
+                "select contact_id, classified_by from marts.fct_contacts where contact_id in (%s, %s)", (overridden, reverted)
+            ).fetchall()
+        )
         moved = conn.execute(
             "select conversation_id from marts.fct_interactions where interaction_id = %s", (f"email:messages:{reply_id}",)
         ).fetchone()
@@ -144,7 +183,7 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
             "select count(*) from marts.fct_interactions where interaction_id in (%s, %s)",
             (f"email:messages:{removed_root}", f"phone:calls:{removed_call}"),
         ).fetchone()[0]
-    _dbt(own, tmp_path, "run", "--full-refresh", "--select", *MODELS)
+    _dbt(own, tmp_path, "run", "--full-refresh", "--select", "int_contacts", *MODELS)
     with warehouse.connect(own) as conn:
         rebuilt = {model: _rows(conn, model) for model in MODELS}
 
@@ -161,6 +200,12 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
         f"chat:{session_id}",
     } <= rewritten
     assert len(rewritten) < conversations * 0.1
+    # the contacts of those conversations and the two decided ones; not the rest
+    assert decided == {overridden: "override", reverted: "model"}
+    changed_contacts = {f"email:{old_thread}", f"email:{new_thread}", f"phone:{corrected_call}", f"chat:{session_id}"}
+    for model, keys in rewritten_contacts.items():
+        assert changed_contacts <= keys and len(keys) < contacts * 0.1, model
+    assert {overridden, reverted} <= rewritten_contacts["fct_contacts"] & rewritten_contacts["int_contacts_classified"]
 
 
 @pytest.mark.slow
@@ -169,19 +214,19 @@ def test_an_unchanged_rerun_rewrites_nothing_and_a_changed_setting_rewrites_ever
 ):
     own, _, _ = built_but_the_last_day
     with warehouse.connect(own) as conn:
-        (before,) = conn.execute("select max(built_at) from marts.fct_interactions").fetchone()
-        total = conn.execute("select count(distinct conversation_key) from marts.fct_interactions").fetchone()[0]
+        before = _transaction(conn)
+        total = {model: conn.execute(f"select count(*) from {MODELS[model]}.{model}").fetchone()[0] for model in MODELS}
 
-    _dbt(own, tmp_path, "run", "--select", *MODELS)
+    _dbt(own, tmp_path, "run", "--select", "int_contact_build_inputs", *MODELS)
     with warehouse.connect(own) as conn:
-        assert _rewritten(conn, before) == set()
+        assert all(_rewritten(conn, model, "ctid", before) == set() for model in MODELS)
 
     # a changed setting (the organisation gains an e-mail address): every row is rewritten, as a rebuild would
     setting = ["--vars", "{organisation_email_addresses: 'soporte@albaconnect.example,ventas@albaconnect.example'}"]
-    _dbt(own, tmp_path, "run", "--select", *MODELS, *setting)
+    _dbt(own, tmp_path, "run", "--select", "int_contact_build_inputs", *MODELS, *setting)
     with warehouse.connect(own) as conn:
-        assert len(_rewritten(conn, before)) == total
+        assert {model: len(_rewritten(conn, model, "ctid", before)) for model in MODELS} == total
         incremental = {model: _rows(conn, model) for model in MODELS}
-    _dbt(own, tmp_path, "run", "--full-refresh", "--select", *MODELS, *setting)
+    _dbt(own, tmp_path, "run", "--full-refresh", "--select", "int_contacts", "int_contact_build_inputs", *MODELS, *setting)
     with warehouse.connect(own) as conn:
         assert incremental == {model: _rows(conn, model) for model in MODELS}

@@ -36,11 +36,14 @@
 {%- endmacro %}
 
 {#
-    The settings and code every row of an incremental interaction model depends on, as one digest: the time zone,
-    the organisation's accounts, the phone country code, the offset policy, the pseudonymisation key (through the
-    pseudonym of a fixed probe, never the key itself) and the SQL of `models` (the model and the models it is built
-    from). A build whose digest differs from the one stored with the rows rewrites every row: an upgrade, a new key
-    or a changed setting needs no manual `--full-refresh`.
+    Incremental models store, with every row, a digest of what the row depends on besides its records
+    (`inputs_fingerprint`). `inputs_fingerprint(models)`: the time zone, the organisation's accounts, the phone
+    country code, the offset policy, the pseudonymisation key (through the pseudonym of a fixed probe, never the key
+    itself) and the SQL of `models`. `interaction_inputs_fingerprint()`: that of the interaction models. The contact
+    models' digest adds their SQL and the seeds and classifier they are built with: `int_contact_build_inputs`.
+    `forget_rows_built_with_other_inputs(fingerprint)` (a pre-hook) deletes the stored rows whose digest is not the
+    current one, so that the build rewrites them: an upgrade, a new key, a changed setting, seed or classifier needs
+    no manual `--full-refresh`.
 #}
 {% macro inputs_fingerprint(models) -%}
     {%- set parts = [] -%}
@@ -49,11 +52,29 @@
         {%- do parts.append(name ~ '=' ~ var(name)) -%}
     {%- endfor -%}
     {%- if execute -%}
-        {%- for node in graph.nodes.values() | sort(attribute='name') if node.resource_type == 'model' and node.name in models -%}
+        {%- for node in graph.get('nodes', {}).values() | sort(attribute='name') if node.resource_type == 'model' and node.name in models -%}
             {%- do parts.append(node.name ~ '=' ~ node.checksum.checksum) -%}
         {%- endfor -%}
     {%- endif -%}
     md5('{{ parts | join("|") | replace("'", "''") }}' || {{ pseudonym('email', "'fingerprint@voc.invalid'") }})
+{%- endmacro %}
+
+{% macro interaction_models() %}
+    {{ return(channel_interaction_models() + ['int_interactions', 'fct_interactions']) }}
+{% endmacro %}
+
+{% macro contact_models() %}
+    {{ return(['int_contacts', 'int_contact_first_responses', 'int_contacts_classified', 'int_contact_sla', 'fct_contacts']) }}
+{% endmacro %}
+
+{% macro interaction_inputs_fingerprint() -%}
+    {{ inputs_fingerprint(interaction_models()) }}
+{%- endmacro %}
+
+{% macro forget_rows_built_with_other_inputs(fingerprint) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} where inputs_fingerprint is distinct from (select {{ fingerprint }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#

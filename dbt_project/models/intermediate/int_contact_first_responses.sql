@@ -1,8 +1,25 @@
+{{ incremental_contact_config() }}
+
 with
+
+all_contacts as (
+
+    select * from {{ ref('int_contacts') }}
+
+),
+
+fingerprint as (
+
+    select * from {{ ref('int_contact_build_inputs') }}
+
+),
 
 contacts as (
 
-    select * from {{ ref('int_contacts') }}
+    select * from all_contacts
+    {% if is_incremental() %}
+    where all_contacts.contact_id in ({{ contacts_changed_since_stored('all_contacts') }})
+    {% endif %}
 
 ),
 
@@ -84,9 +101,12 @@ final as (
         case
             when contacts.channel = 'phone' then call_answers.occurred_at
             else first_replies.occurred_at
-        end as first_response_at
+        end as first_response_at,
+        contacts.built_at as contact_built_at,
+        fingerprint.inputs_fingerprint
 
     from contacts
+    cross join fingerprint
     left join first_replies
         on contacts.contact_id = first_replies.contact_id
     left join call_answers

@@ -2,9 +2,11 @@
 -- disposition code, seed disposition_codes; normal without one), the target of its channel at that priority (at
 -- normal priority when the channel has none for it), the clock it runs on, the minutes the first response took on
 -- that clock, and whether it met the target (docs: def_sla_clock).
+{{ incremental_contact_config() }}
+
 with
 
-first_responses as (
+all_first_responses as (
 
     select * from {{ ref('int_contact_first_responses') }}
 
@@ -13,6 +15,21 @@ first_responses as (
 contacts as (
 
     select * from {{ ref('int_contacts') }}
+
+),
+
+fingerprint as (
+
+    select * from {{ ref('int_contact_build_inputs') }}
+
+),
+
+first_responses as (
+
+    select * from all_first_responses
+    {% if is_incremental() %}
+    where all_first_responses.contact_id in ({{ contacts_changed_since_stored('contacts') }})
+    {% endif %}
 
 ),
 
@@ -35,7 +52,8 @@ prioritised as (
         first_responses.channel,
         first_responses.received_at,
         first_responses.first_response_at,
-        coalesce(disposition_codes.priority, 'normal') as priority
+        coalesce(disposition_codes.priority, 'normal') as priority,
+        contacts.built_at as contact_built_at
 
     from first_responses
     left join contacts
@@ -96,9 +114,12 @@ final as (
         case
             when first_response_at is not null
                 then round(greatest(0, first_response_elapsed_minutes - first_response_target_minutes), 2)
-        end as first_response_breach_minutes
+        end as first_response_breach_minutes,
+        contact_built_at,
+        fingerprint.inputs_fingerprint
 
     from measured
+    cross join fingerprint
 
 )
 

@@ -3,9 +3,9 @@
 
 with
 
-unioned as (
+interactions as (
 
-    {{ union_channel_interactions() }}
+    select * from {{ ref('int_interactions') }}
 
 ),
 
@@ -22,9 +22,11 @@ final as (
         occurred_at as received_at,
         interaction_text as contact_text,
         contact_disposition_code as disposition_code,
-        language
+        language,
+        -- when a build last wrote the contact's conversation: the contact models rebuild the contacts it changed
+        built_at
 
-    from unioned
+    from interactions
     where
         contact_key is not null
         -- a contact whose time could not be read belongs to no period: it is left out here and stays visible as a

@@ -1,8 +1,16 @@
+{{ incremental_contact_config() }}
+
 with
 
-contacts as (
+all_contacts as (
 
     select * from {{ ref('int_contacts') }}
+
+),
+
+fingerprint as (
+
+    select * from {{ ref('int_contact_build_inputs') }}
 
 ),
 
@@ -44,6 +52,28 @@ latest_overrides as (
         row_number() over (partition by contact_id order by overridden_at desc, override_id desc) as decision_rank
 
     from overrides
+
+),
+
+contacts as (
+
+    -- in an incremental build: the contacts whose conversation changed, and those whose latest decision changed
+    select * from all_contacts
+    {% if is_incremental() %}
+    where
+        all_contacts.contact_id in ({{ contacts_changed_since_stored('all_contacts') }})
+        or all_contacts.contact_id in (
+            select latest_overrides.contact_id
+
+            from latest_overrides
+            left join {{ this }} as stored
+                on latest_overrides.contact_id = stored.contact_id
+            where
+                latest_overrides.decision_rank = 1
+                and case when latest_overrides.contact_type is not null then latest_overrides.overridden_at end
+                is distinct from stored.overridden_at
+        )
+    {% endif %}
 
 ),
 
@@ -95,9 +125,12 @@ final as (
         ) as is_low_confidence,
         latest_overrides.overridden_by,
         latest_overrides.overridden_at,
-        latest_overrides.override_reason
+        latest_overrides.override_reason,
+        contacts.built_at as contact_built_at,
+        fingerprint.inputs_fingerprint
 
     from contacts
+    cross join fingerprint
     cross join review_threshold
     left join disposition_codes
         on contacts.disposition_code = disposition_codes.disposition_code

@@ -5,6 +5,7 @@
         unique_key='conversation_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
+        pre_hook=["{{ forget_rows_built_with_other_inputs(interaction_inputs_fingerprint()) }}"],
         post_hook=[
             "{% if is_incremental() %}
             delete from {{ this }} as stored
@@ -28,8 +29,8 @@
     code is its first coded reply's; a chat session's visitor opens it). The comparison is of state, not of a time
     watermark, so a landing that overlapped the last build is not missed. The post-hook removes the interactions of
     conversations that left raw entirely (erasure, retention). When the settings or code the rows depend on change
-    (`inputs_fingerprint`: the channel models', this model's and fct_interactions' SQL), every row is rewritten,
-    and so fct_interactions, which follows the rows this model rewrites, is rewritten too.
+    (`inputs_fingerprint`: the channel models', this model's and fct_interactions' SQL), the pre-hook forgets every
+    row, so all are rewritten, and fct_interactions, which follows the rows this model rewrites, with them.
 #}
 {{ require_incremental_columns(['conversation_key', 'source_loaded_at', 'inputs_fingerprint', 'built_at']) }}
 
@@ -43,7 +44,7 @@ unioned as (
 
 fingerprint as (
 
-    select {{ inputs_fingerprint(channel_interaction_models() + ['int_interactions', 'fct_interactions']) }} as inputs_fingerprint
+    select {{ interaction_inputs_fingerprint() }} as inputs_fingerprint
 
 ),
 
@@ -64,6 +65,10 @@ interactions as (
         interaction_text,
         disposition_code,
         language,
+        contact_key,
+        contact_entity,
+        contact_customer_key,
+        contact_disposition_code,
         source_loaded_at,
         fingerprint.inputs_fingerprint
 
@@ -106,15 +111,6 @@ changed_conversations as (
 
 ),
 
-settings_changed as (
-
-    select exists (
-        select from {{ this }} as stored_rows
-        where stored_rows.inputs_fingerprint <> (select fingerprint.inputs_fingerprint from fingerprint)
-    ) as changed
-
-),
-
 {% endif %}
 
 final as (
@@ -125,9 +121,7 @@ final as (
 
     from interactions
     {% if is_incremental() %}
-    where
-        conversation_key in (select changed_conversations.conversation_key from changed_conversations)
-        or (select settings_changed.changed from settings_changed)
+    where conversation_key in (select changed_conversations.conversation_key from changed_conversations)
     {% endif %}
 
 )

@@ -1,8 +1,31 @@
+{{ incremental_contact_config() }}
+
 with
+
+all_contacts_classified as (
+
+    select * from {{ ref('int_contacts_classified') }}
+
+),
+
+fingerprint as (
+
+    select * from {{ ref('int_contact_build_inputs') }}
+
+),
 
 contacts_classified as (
 
-    select * from {{ ref('int_contacts_classified') }}
+    -- in an incremental build: the contacts whose conversation or latest decision changed (as in
+    -- int_contacts_classified, which rewrote them in this build)
+    select * from all_contacts_classified
+    {% if is_incremental() %}
+    where all_contacts_classified.contact_id in ({{ contacts_changed_since_stored(
+        'all_contacts_classified',
+        'contact_built_at',
+        also='all_contacts_classified.overridden_at is distinct from stored.overridden_at',
+    ) }})
+    {% endif %}
 
 ),
 
@@ -74,9 +97,12 @@ final as (
         service_levels.first_response_breach_minutes,
         case
             when service_levels.contact_id is not null then service_levels.first_response_sla_status = 'met'
-        end as is_responded_within_sla
+        end as is_responded_within_sla,
+        contacts_classified.contact_built_at,
+        fingerprint.inputs_fingerprint
 
     from contacts_classified
+    cross join fingerprint
     inner join response_times
         on contacts_classified.contact_id = response_times.contact_id
     left join service_levels
