@@ -1,8 +1,9 @@
 {#
     The contact models (int_contact_first_responses, int_contacts_classified, int_contact_sla, fct_contacts) are
     incremental by contact. A build rewrites the contacts whose conversation int_interactions rewrote since the model
-    stored them (the contact's `built_at` differs from the stored `contact_built_at`: a new contact, a late reply, a
-    corrected record) and, where a reviewer's decision shows, the contacts whose latest decision changed. Their
+    last stored a contact (the contact's `built_at` is later than every stored `contact_built_at`: a new contact, a
+    late reply, a corrected record; int_interactions stamps the rows of each build later than the last, and builds do
+    not overlap) and, where a reviewer's decision shows, every contact with a decision (a few, written by people). Their
     pre-hook forgets the rows built with other settings, seeds, classifier or SQL (int_contact_build_inputs), so
     those are rewritten too; their post-hook removes the contacts that left int_contacts (erasure, retention).
 #}
@@ -18,19 +19,23 @@
     {{- require_incremental_columns(['contact_built_at', 'inputs_fingerprint']) }}
 {%- endmacro %}
 
-{#  The contacts of `contacts` that are new or whose conversation was rewritten since this model stored them, or
-    for which `also` (a condition on `contacts` and the stored row, `stored`) holds. #}
-{% macro contacts_changed_since_stored(contacts, built_at='built_at', also=none) -%}
+{#  The contacts of `contacts` whose conversation int_interactions wrote after this model last stored a contact;
+    with `reviewed`, also every contact with a reviewer's decision. #}
+{% macro contacts_changed_since_stored(contacts, built_at='built_at', reviewed=false) -%}
     select {{ contacts }}.contact_id
 
     from {{ contacts }}
-    left join {{ this }} as stored
-        on {{ contacts }}.contact_id = stored.contact_id
-    where
-        {{ contacts }}.{{ built_at }} is distinct from stored.contact_built_at
-        {%- if also %}
-        or {{ also }}
-        {%- endif %}
+    where {{ contacts }}.{{ built_at }} > (
+        select coalesce(max(stored.contact_built_at), '-infinity') from {{ this }} as stored
+    )
+    {%- if reviewed %}
+
+    union
+
+    select decisions.contact_id
+
+    from {{ ref('stg_review__classification_overrides') }} as decisions
+    {%- endif %}
 {%- endmacro %}
 
 {% macro forget_contacts_that_left() -%}

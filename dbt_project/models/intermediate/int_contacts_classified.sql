@@ -57,22 +57,10 @@ latest_overrides as (
 
 contacts as (
 
-    -- in an incremental build: the contacts whose conversation changed, and those whose latest decision changed
+    -- in an incremental build: the contacts whose conversation changed, and those with a reviewer's decision
     select * from all_contacts
     {% if is_incremental() %}
-    where
-        all_contacts.contact_id in ({{ contacts_changed_since_stored('all_contacts') }})
-        or all_contacts.contact_id in (
-            select latest_overrides.contact_id
-
-            from latest_overrides
-            left join {{ this }} as stored
-                on latest_overrides.contact_id = stored.contact_id
-            where
-                latest_overrides.decision_rank = 1
-                and case when latest_overrides.contact_type is not null then latest_overrides.overridden_at end
-                is distinct from stored.overridden_at
-        )
+    where all_contacts.contact_id in ({{ contacts_changed_since_stored('all_contacts', reviewed=true) }})
     {% endif %}
 
 ),

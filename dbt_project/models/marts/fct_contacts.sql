@@ -1,4 +1,5 @@
 {{ incremental_contact_config() }}
+-- depends_on: {{ ref('stg_review__classification_overrides') }}
 
 with
 
@@ -16,14 +17,12 @@ fingerprint as (
 
 contacts_classified as (
 
-    -- in an incremental build: the contacts whose conversation or latest decision changed (as in
+    -- in an incremental build: the contacts whose conversation changed and those with a reviewer's decision (as in
     -- int_contacts_classified, which rewrote them in this build)
     select * from all_contacts_classified
     {% if is_incremental() %}
     where all_contacts_classified.contact_id in ({{ contacts_changed_since_stored(
-        'all_contacts_classified',
-        'contact_built_at',
-        also='all_contacts_classified.overridden_at is distinct from stored.overridden_at',
+        'all_contacts_classified', 'contact_built_at', reviewed=true
     ) }})
     {% endif %}
 

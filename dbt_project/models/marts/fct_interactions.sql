@@ -17,7 +17,7 @@
 }}
 {#
     Incremental by conversation, following int_interactions: a build rewrites the conversations whose interactions
-    int_interactions rewrote since this model's last build (their `built_at` differs from the stored one) and those
+    int_interactions rewrote since this model's last build (their `built_at` is later than any stored) and those
     scored by an earlier sentiment model than the installed one; the post-hook removes interactions that left
     int_interactions. A contact belongs to its conversation, so its id is rewritten with it.
 #}
@@ -47,12 +47,11 @@ sentiments as (
 
 changed_conversations as (
 
+    -- int_interactions stamps the rows of each build later than the last (builds do not overlap)
     select interactions.conversation_key
 
     from interactions
-    left join {{ this }} as stored
-        on interactions.interaction_id = stored.interaction_id
-    where interactions.built_at is distinct from stored.built_at
+    where interactions.built_at > (select coalesce(max(stored.built_at), '-infinity') from {{ this }} as stored)
 
     union
 
