@@ -88,7 +88,7 @@
         {%- if missing -%}
             {{ exceptions.raise_compiler_error(
                 this ~ " was built by an earlier version of the project (it has no " ~ missing | join(", ")
-                ~ "): rebuild it once with `voc dbt build --full-refresh --select " ~ this.identifier ~ "`"
+                ~ "): rebuild the warehouse's tables once with `voc dbt build --full-refresh`"
             ) }}
         {%- endif -%}
     {%- endif -%}
