@@ -1,5 +1,5 @@
 # The platform's image: the locked environment (Airflow with the Celery provider, dbt, GX, the voc package), the
-# project files and the dbt manifest the transform DAG is rendered from (built here, so every container has it).
+# project files and the dbt manifest and node list the transform DAG is rendered from (built here, so every container has it).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONUNBUFFERED=1 \

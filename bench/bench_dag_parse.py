@@ -5,8 +5,8 @@ parsed the same way, in the same run.
 
 Each parse runs in a fresh interpreter that has already imported Airflow (as Airflow's DAG processor has), so the
 figure is what the file itself costs: its imports (the project's modules, Cosmos) and building its DAGs (Cosmos
-renders `transform_dbt` from the dbt manifest). The target is at most 0.5 s per file. `voc manifest` must have
-written `dbt_project/target/manifest.json` (`voc setup` does). Results are recorded in BENCHMARKS.md.
+renders `transform_dbt` from the dbt node list). The target is at most 0.5 s per file. `voc manifest` must have
+written `dbt_project/target/dbt_ls.json` (`voc setup` does). Results are recorded in BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def main() -> int:
     from voc.airflow_env import airflow_env
     from voc.settings import get_settings
 
-    if not (ROOT / "dbt_project" / "target" / "manifest.json").exists():
-        print("dbt_project/target/manifest.json is missing: run `uv run voc manifest` first", file=sys.stderr)
+    if not (ROOT / "dbt_project" / "target" / "dbt_ls.json").exists():
+        print("dbt_project/target/dbt_ls.json is missing: run `uv run voc manifest` first", file=sys.stderr)
         return 2
     env = os.environ | airflow_env(get_settings())
     baseline_file = Path(tempfile.mkdtemp(prefix="voc-bench-dag-")) / "baseline.py"

@@ -123,6 +123,7 @@ def test_the_services_command_sequence_runs_from_what_the_image_contains(warehou
     done = subprocess.run(["voc", "manifest"], env=build, cwd=app, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (app / "dbt_project" / "target" / "manifest.json").exists()
+    assert (app / "dbt_project" / "target" / "dbt_ls.json").stat().st_size > 0  # what transform_dbt renders from
 
     import secrets
 

@@ -10,7 +10,7 @@ from voc.channels import REGISTRY
 def dagbag(settings, warehouse):
     from voc import transform
 
-    transform.parse(settings)  # the transform DAG is rendered from the dbt manifest
+    transform.parse(settings)  # the transform DAG is rendered from the node list written with the manifest
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(settings.project_root / "dags"))
@@ -41,17 +41,35 @@ def test_transform_dag_has_a_task_per_model_after_one_dbt_build(dagbag, settings
     from voc.orchestration import PRODUCER
     from voc.transform import manifest_path
 
+    # the DAG is rendered from the node list `voc manifest` writes with the manifest: it must hold every node
     manifest = json.loads(manifest_path(settings).read_text())
     models = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "model"}
+    seeds = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "seed"}
     dag = dagbag.dags["transform_dbt"]
     task_ids = set(dag.task_ids)
-    assert models
+    assert models and seeds
     assert {f"dbt.{model}.run" for model in models} <= task_ids
     assert {f"dbt.{model}.test" for model in models} <= task_ids
+    assert {f"dbt.{seed}.seed" for seed in seeds} <= task_ids
     producer = dag.get_task(f"dbt.{PRODUCER}")
     assert producer.retries == 0 and producer.upstream_task_ids == {"prepare_warehouse"}
     nodes = [task for task in dag.tasks if task.task_id.startswith("dbt.") and not task.task_id.startswith(producer.task_id)]
-    assert nodes and all(producer.task_id in task.upstream_task_ids for task in nodes)
+    assert nodes and all(producer.task_id in task.get_flat_relative_ids(upstream=True) for task in nodes)
+    # dbt's order: a model's task follows the tasks of the models it reads
+    assert "dbt.int_interactions.run" in dag.get_task("dbt.fct_interactions.run").get_flat_relative_ids(upstream=True)
+
+
+def test_transform_dag_without_its_node_list_says_how_to_write_it(dagbag, settings):
+    from voc import orchestration, transform
+
+    node_list = transform.node_list_path(settings)
+    aside = node_list.with_suffix(".aside")
+    node_list.replace(aside)
+    try:
+        with pytest.raises(FileNotFoundError, match=r"dbt_ls.json is missing: run `voc setup` \(or `voc manifest`\)"):
+            orchestration.build_transform_dag(list(REGISTRY))
+    finally:
+        aside.replace(node_list)
 
 
 def test_publish_dag_interval_is_the_month(dagbag, settings):

@@ -13,7 +13,7 @@ voc override CONTACT_ID TYPE --by --reason  a reviewer's decision on a contact's
 voc erase KIND:VALUE ... [--dry-run]      remove a person from the warehouse, log it by pseudonym, rebuild dbt
 voc erase KIND:VALUE ... --queue --request REF   the same, by the housekeeping DAG
 voc retention [--dry-run]                 remove raw and quarantined records past their retention period
-voc manifest                              the dbt manifest only (image builds: no warehouse needed)
+voc manifest                              the dbt manifest and node list only (image builds: no warehouse needed)
 voc setup                                 warehouse, Airflow metadata database, dbt manifest
 voc airflow-env                           exports for the airflow CLI (eval "$(voc airflow-env)")
 voc demo                                  the whole pipeline through Airflow on the sample data
@@ -513,7 +513,9 @@ def build_parser() -> argparse.ArgumentParser:
     _removal_options(p)
     p.set_defaults(func=cmd_retention)
 
-    p = sub.add_parser("manifest", help="write the dbt manifest the transform DAG is rendered from (no warehouse needed)")
+    p = sub.add_parser(
+        "manifest", help="write the dbt manifest and the node list the transform DAG is rendered from (no warehouse needed)"
+    )
     p.set_defaults(func=cmd_manifest)
 
     p = sub.add_parser("setup", help="start the warehouse, parse the dbt project, migrate Airflow's database")

@@ -101,13 +101,13 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
     from cosmos.profiles import PostgresUserPasswordProfileMapping
 
     from voc.airflow_env import export_dbt_env
-    from voc.transform import dbt_executable, manifest_path
+    from voc.transform import dbt_executable, node_list_path
 
     settings = get_settings()
     export_dbt_env(settings)  # the embedded warehouse's transformer connection and the pseudonymisation pads
-    if not manifest_path(settings).exists():
+    if not node_list_path(settings).exists():
         raise FileNotFoundError(
-            f"the dbt manifest {manifest_path(settings)} is missing: run `voc setup` (or `voc dbt parse`) to write it"
+            f"the dbt node list {node_list_path(settings)} is missing: run `voc setup` (or `voc manifest`) to write it"
         )
     with DAG(
         dag_id="transform_dbt",
@@ -142,11 +142,7 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
 
         dbt = DbtTaskGroup(
             group_id="dbt",
-            project_config=ProjectConfig(
-                dbt_project_path=settings.dbt_project_dir,
-                manifest_path=manifest_path(settings),
-                install_dbt_deps=False,
-            ),
+            project_config=ProjectConfig(dbt_project_path=settings.dbt_project_dir, install_dbt_deps=False),
             # dbt's profile from the transformer's Airflow connection, acting as voc_transformer whichever login it is
             profile_config=ProfileConfig(
                 profile_name="voc",
@@ -160,8 +156,11 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
             # and a task per model, seed and test reporting that node's result (BENCHMARKS.md: a task per dbt
             # invocation was 4.5-6.9x a plain build)
             execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER, dbt_executable_path=dbt_executable()),
+            # rendered from `dbt ls` output written with the manifest (`voc manifest`): a plain file read, where
+            # Cosmos reads a manifest through Airflow's object storage, which loads every Airflow plugin on a parse
             render_config=RenderConfig(
-                load_method=LoadMode.DBT_MANIFEST,
+                load_method=LoadMode.DBT_LS_FILE,
+                dbt_ls_path=node_list_path(settings),
                 test_behavior=TestBehavior.AFTER_EACH,
                 emit_datasets=False,
             ),
@@ -169,14 +168,17 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
         # The node tasks follow the producer (Cosmos lets them start beside it and wait, which `dag.test()` cannot
         # do), and the producer is not retried: Cosmos skips a producer's second attempt, which would leave the node
         # tasks skipped and the run green without a build. A failed build fails the run; the next run builds again.
+        # The node tasks follow dbt's dependencies: the producer goes before those with no upstream node.
         producer = dag.get_task(f"{dbt.group_id}.{PRODUCER}")
         producer.retries = 0
-        for member in dag.tasks:
-            if member.task_id.startswith(f"{dbt.group_id}.") and member.task_id not in {
-                producer.task_id,
-                f"{dbt.group_id}.{PRODUCER}_done",
-            }:
-                producer >> member
+        watchers = {producer.task_id, f"{dbt.group_id}.{PRODUCER}_done"}
+        producer >> [
+            member
+            for member in dag.tasks
+            if member.task_id.startswith(f"{dbt.group_id}.")
+            and member.task_id not in watchers
+            and not member.upstream_task_ids - watchers
+        ]
 
         @task(outlets=[MARTS])
         def marts_ready() -> None:

@@ -46,6 +46,27 @@ def manifest_path(settings: Settings | None = None) -> Path:
     return settings.dbt_project_dir / "target" / "manifest.json"
 
 
+def node_list_path(settings: Settings | None = None) -> Path:
+    """The project's nodes as `dbt ls --output json` lists them: Cosmos renders the transform DAG from this file."""
+    settings = settings or get_settings()
+    return settings.dbt_project_dir / "target" / "dbt_ls.json"
+
+
+# the keys Cosmos asks `dbt ls` for in its LoadMode.DBT_LS (not package_name: given one, Cosmos would look for the
+# node's file in a folder named after the package instead of the project's folder)
+NODE_LIST_KEYS = [
+    "name",
+    "unique_id",
+    "resource_type",
+    "depends_on",
+    "original_file_path",
+    "tags",
+    "config",
+    "freshness",
+    "fqn",
+]
+
+
 def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = False, env: dict[str, str] | None = None) -> str:
     """Run `dbt <args>` in the project folder; raise DbtError naming what failed."""
     settings = settings or get_settings()
@@ -65,7 +86,8 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, quiet: bool = 
 
 
 def parse(settings: Settings | None = None) -> Path:
-    """Write target/manifest.json (Cosmos renders the transform DAG from it)."""
+    """Write target/manifest.json and the node list Cosmos renders the transform DAG from (one `dbt ls`, which
+    parses the project as `dbt parse` does). Returns the manifest's path."""
     settings = settings or get_settings()
     try:
         env = dbt_env(settings, without_secret=True)
@@ -81,7 +103,11 @@ def parse(settings: Settings | None = None) -> Path:
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DBT_PROFILES_DIR": str(settings.dbt_project_dir),
         }
-    run_dbt(["parse", "--quiet"], settings, quiet=True, env=env)
+    listing = run_dbt(["ls", "--output", "json", "--output-keys", *NODE_LIST_KEYS, "--quiet"], settings, quiet=True, env=env)
+    nodes = node_list_path(settings)
+    partial = nodes.with_suffix(".partial")
+    partial.write_text(listing)
+    partial.replace(nodes)  # a DAG parse never reads half a list
     return manifest_path(settings)
 
 
