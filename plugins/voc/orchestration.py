@@ -97,11 +97,11 @@ TRANSFORMER_CONN_ID = duty_conn_id("transformer")
 def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
     """`transform_dbt`: the dbt project as Airflow tasks (Cosmos, rendered from the dbt manifest)."""
     from cosmos import DbtTaskGroup, ExecutionConfig, LoadMode, ProfileConfig, ProjectConfig, RenderConfig, TestBehavior
-    from cosmos.constants import ExecutionMode
+    from cosmos.constants import ExecutionMode, InvocationMode
     from cosmos.profiles import PostgresUserPasswordProfileMapping
 
     from voc.airflow_env import export_dbt_env
-    from voc.transform import dbt_executable, node_list_path
+    from voc.transform import PROFILE_FLAGS, dbt_executable, node_list_path
 
     settings = get_settings()
     export_dbt_env(settings)  # the embedded warehouse's transformer connection and the pseudonymisation pads
@@ -145,8 +145,8 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
             project_config=ProjectConfig(dbt_project_path=settings.dbt_project_dir, install_dbt_deps=False),
             # dbt's profile from the transformer's Airflow connection, acting as voc_transformer whichever login it is
             profile_config=ProfileConfig(
-                profile_name="voc",
-                target_name="warehouse",
+                profile_name=PROFILE_FLAGS["DBT_PROFILE"],
+                target_name=PROFILE_FLAGS["DBT_TARGET"],
                 profile_mapping=PostgresUserPasswordProfileMapping(
                     conn_id=TRANSFORMER_CONN_ID,
                     profile_args={"schema": "staging", "threads": 4, "role": "voc_transformer"},
@@ -155,7 +155,11 @@ def build_transform_dag(channels: list[str], doc_md: str | None = None) -> DAG:
             # Cosmos's watcher: one `dbt build` of the whole project (the producer task, dbt's own threads and order),
             # and a task per model, seed and test reporting that node's result (BENCHMARKS.md: a task per dbt
             # invocation was 4.5-6.9x a plain build)
-            execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER, dbt_executable_path=dbt_executable()),
+            execution_config=ExecutionConfig(
+                execution_mode=ExecutionMode.WATCHER,
+                invocation_mode=InvocationMode.SUBPROCESS,
+                dbt_executable_path=dbt_executable(),
+            ),
             # rendered from `dbt ls` output written with the manifest (`voc manifest`): a plain file read, where
             # Cosmos reads a manifest through Airflow's object storage, which loads every Airflow plugin on a parse
             render_config=RenderConfig(

@@ -37,8 +37,13 @@ def dbt_env(settings: Settings | None = None, *, without_secret: bool = False) -
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_PROFILES_DIR": str(settings.dbt_project_dir),
         "DBT_PROJECT_DIR": str(settings.dbt_project_dir),
-    }
+    } | PROFILE_FLAGS
     return env
+
+
+# The profile and target named as Cosmos names them in transform_dbt: dbt keeps its parse of the project (partial
+# parsing) only while they are the same, so a `voc dbt` command and the DAG reuse each other's.
+PROFILE_FLAGS = {"DBT_PROFILE": "voc", "DBT_TARGET": "warehouse"}
 
 
 def manifest_path(settings: Settings | None = None) -> Path:
@@ -102,7 +107,7 @@ def parse(settings: Settings | None = None) -> Path:
             "VOC_TIMEZONE": settings.timezone,
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DBT_PROFILES_DIR": str(settings.dbt_project_dir),
-        }
+        } | PROFILE_FLAGS
     listing = run_dbt(["ls", "--output", "json", "--output-keys", *NODE_LIST_KEYS, "--quiet"], settings, quiet=True, env=env)
     nodes = node_list_path(settings)
     partial = nodes.with_suffix(".partial")
