@@ -1,4 +1,5 @@
-"""The growing facts are incremental: the interaction models (int_interactions, fct_interactions) rewrite only the
+"""The growing facts are incremental: the staged e-mail messages (folding their headers is staging's costly part)
+rewrite only the messages landed or corrected since the last build, the interaction models (int_interactions, fct_interactions) rewrite only the
 conversations in which something changed, the contact models (first responses, classification, SLA, fct_contacts)
 only the contacts whose conversation or review decision changed, and together they leave exactly what a full
 rebuild gives, whatever arrived: a late day,
@@ -18,6 +19,7 @@ from voc.landing import land_channel
 from voc.transform import run_dbt
 
 MODELS = {
+    "stg_email__messages": "staging",
     "int_interactions": "intermediate",
     "fct_interactions": "marts",
     "int_contact_first_responses": "intermediate",
@@ -160,10 +162,19 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
     with warehouse.connect(own) as conn:
         incremental = {model: _rows(conn, model) for model in MODELS}
         rewritten = _rewritten(conn, "fct_interactions", "conversation_key", before)
+        rewritten_messages = _rewritten(conn, "stg_email__messages", "message_id", before)
+        late_messages = {
+            key
+            for (key,) in conn.execute(
+                "select record_key from raw.email_messages where split_part(source_ref, '#', 1) = any(%s)",
+                ([relative.as_posix() for relative in held if relative.parts[0] == "email"],),
+            )
+        }
+        messages = conn.execute("select count(*) from staging.stg_email__messages").fetchone()[0]
         rewritten_contacts = {
             model: _rewritten(conn, model, "contact_id", before)
             for model in MODELS
-            if model not in {"int_interactions", "fct_interactions"}
+            if model not in {"stg_email__messages", "int_interactions", "fct_interactions"}
         }
         decided = dict(
             conn.execute(
@@ -200,6 +211,9 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
         f"chat:{session_id}",
     } <= rewritten
     assert len(rewritten) < conversations * 0.1
+    # the moved reply is staged again, the late day's messages for the first time; not the rest
+    assert late_messages and {reply_id} | late_messages <= rewritten_messages
+    assert len(rewritten_messages) < messages * 0.1
     # the contacts of those conversations and the two decided ones; not the rest
     assert decided == {overridden: "override", reverted: "model"}
     changed_contacts = {f"email:{old_thread}", f"email:{new_thread}", f"phone:{corrected_call}", f"chat:{session_id}"}
