@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from folder_reading import read_after
-from voc.channels import cases, phone, surveys
+from voc.channels import base, cases, phone, surveys
+from voc.channels.base import RawRecord
 from voc.settings import Settings
 
 PHONE_HEADER = (
@@ -123,3 +124,72 @@ def test_blank_lines_are_not_units_and_line_numbers_stay_physical(drop_folder) -
 
     assert [record.source_ref for record in page.records] == ["phone/calls_2026-08-10.csv:3"]
     assert page.rejected == []
+
+
+def _line_by_line(path: Path, file_ref: str, key_column: str) -> list[tuple]:
+    """The contract, from the csv module alone: every physical line (split at LF, a trailing CR dropped) that is not
+    blank is parsed on its own; a line that cannot be (not UTF-8, malformed, a NUL, the wrong width, no key) is a
+    rejected unit with its own bytes."""
+    import csv
+
+    header_line, *lines = path.read_bytes().split(b"\n")
+    header = next(csv.reader([header_line.removesuffix(b"\r").decode("utf-8")]))
+    units = []
+    for number, line in enumerate(lines, start=2):
+        line = line.removesuffix(b"\r")
+        if not line.strip():
+            continue
+        ref = f"{file_ref}:{number}"
+        try:
+            values = next(csv.reader([line.decode("utf-8")], strict=True), [])
+        except (UnicodeDecodeError, csv.Error):
+            units.append(("rejected", ref, line))
+            continue
+        if len(values) != len(header) or not values[header.index(key_column)].strip() or "\x00" in line.decode():
+            units.append(("rejected", ref, line))
+        else:
+            units.append(("record", ref, values[header.index(key_column)], dict(zip(header, values, strict=True))))
+    return units
+
+
+def test_a_large_file_read_in_blocks_gives_what_reading_each_line_alone_gives(drop_folder) -> None:
+    """Lines are parsed a block at a time where that cannot change the result; hostile lines (a quote left open, a
+    carriage return inside a line, a NUL, Latin-1, whitespace that is not ASCII, the wrong width, no key) scattered
+    over several blocks are still units of their own, and every other line's payload is what the csv module reads
+    from the line alone."""
+    import random
+
+    folder, settings = drop_folder
+    hostile = [
+        # a quote left open on one line and closed on the next: two lines, each a unit of its own
+        'CALL-Q1,"an open quote,x,x,x,x,x,x,x,x,x,x,x\r\nx",closing the quote above,x,x,x,x,x,x,x,x,x,x,x',
+        'CALL-Q2,"a quote never closed',
+        "CALL-R1,carriage\rreturn,x,x,x,x,x,x,x,x,x,x,x",
+        "CALL-N1,nul\x00,x,x,x,x,x,x,x,x,x,x,x",
+        "CALL-W1,too,few",
+        ",no key,x,x,x,x,x,x,x,x,x,x,x",
+        "\u00a0",
+        "   ",
+        "",
+        'CALL-D1,"quoted, with ""quotes""",x,x,x,x,x,x,x,x,x,x,x',
+        'CALL-E1,a"quote in a field,x,x,x,x,x,x,x,x,x,x,x',
+    ]
+    rng = random.Random(7)
+    lines = [",".join([f"CALL-{n:06d}", f"queue {n % 7}"] + [str(n)] * 11) for n in range(40_000)]
+    for line in hostile:
+        lines.insert(rng.randrange(len(lines)), line)
+    body = "\r\n".join([PHONE_HEADER, *lines]).encode("utf-8")
+    body = body.replace(b"CALL-000123,queue 4", "CALL-000123,atenci\xf3n".encode("latin-1"))
+    write_phone_file(folder, body + b"\n")
+    path = folder / "phone" / "calls_2026-08-10.csv"
+    assert len(body) > 2 * base.CSV_BLOCK_BYTES  # several blocks
+
+    units = [
+        ("record", unit.source_ref, unit.key, unit.payload)
+        if isinstance(unit, RawRecord)
+        else ("rejected", unit.source_ref, unit.original)
+        for unit in phone.read(path, f"phone/{path.name}")
+    ]
+
+    assert units == _line_by_line(path, f"phone/{path.name}", "call_id")
+    assert sum(unit[0] == "rejected" for unit in units) >= 6

@@ -332,10 +332,64 @@ def read_csv_file(path: Path, file_ref: str, *, entity: str, columns: Iterable[s
         if reason is not None:
             yield Rejected(entity, file_ref, reason, path.read_bytes())
             return
-        for number, raw_line in enumerate(handle, start=2):
-            line = raw_line.removesuffix(b"\n").removesuffix(b"\r")
-            if line.strip():
-                yield _read_csv_line(line, f"{file_ref}:{number}", entity, header, key_column)
+        number = 2
+        while block := handle.readlines(CSV_BLOCK_BYTES):
+            yield from _read_csv_block(block, number, file_ref, entity, header, key_column)
+            number += len(block)
+
+
+# CSV lines are read in blocks of about this many bytes (memory stays bounded whatever the file's size).
+CSV_BLOCK_BYTES = 1 << 16
+
+
+def _read_csv_block(
+    block: list[bytes], first: int, file_ref: str, entity: str, header: list[str], key_column: str
+) -> Iterator[RawRecord | Rejected]:
+    """The units of consecutive physical lines (``first`` is the first one's number); each line is a record on its
+    own. Where it gives what reading each line alone gives, the block is read at once: its text decoded in one call
+    and its lines given to one ``csv.reader``, as long as the reader reads each line as exactly one row; from a line
+    it cannot (a quote left open, a malformed line, a NUL, a carriage return inside a line, bytes that are not UTF-8)
+    on, line by line (``_read_csv_line``), which says which line is wrong and why."""
+    lines = [raw.removesuffix(b"\n").removesuffix(b"\r") for raw in block]
+    numbered: list[tuple[int, str]] = []
+    joined = b"\n".join(lines)
+    if b"\x00" not in joined and b"\r" not in joined:
+        try:
+            texts = joined.decode("utf-8").split("\n")  # one per line: no other UTF-8 character holds 0x0a
+        except UnicodeDecodeError:
+            texts = []
+        numbered = [(number, text) for number, (line, text) in enumerate(zip(lines, texts, strict=False), first) if line.strip()]
+    done = 0  # lines of `numbered` read as rows of their own
+    if numbered:
+        reader = csv.reader((text for _, text in numbered), strict=True)
+        width = len(header)
+        try:
+            for (number, _), values in zip(numbered, reader, strict=False):
+                if reader.line_num != done + 1:
+                    break  # a quoted field ran on into the next line: each line is a record of its own
+                done += 1
+                source_ref = f"{file_ref}:{number}"
+                if len(values) != width:
+                    yield Rejected(entity, source_ref, f"expected {width} columns, found {len(values)}", lines[number - first])
+                    continue
+                payload = dict(zip(header, values, strict=True))
+                key = natural_key(payload[key_column])
+                if key is None:
+                    yield Rejected(entity, source_ref, f"missing {key_column}", lines[number - first])
+                else:
+                    yield RawRecord(entity=entity, key=key, payload=payload, source_ref=source_ref)
+        except csv.Error:
+            pass
+    if not numbered:
+        start = first  # nothing read at once: every line alone
+    elif done < len(numbered):
+        start = numbered[done][0]  # the line the block could not be read past, and the rest
+    else:
+        start = first + len(lines)
+    for number in range(start, first + len(lines)):
+        line = lines[number - first]
+        if line.strip():
+            yield _read_csv_line(line, f"{file_ref}:{number}", entity, header, key_column)
 
 
 def _read_csv_line(line: bytes, source_ref: str, entity: str, header: list[str], key_column: str) -> RawRecord | Rejected:
