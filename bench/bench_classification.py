@@ -28,13 +28,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
+
+from throwaway import throwaway_home
 
 CLASSIFICATION_NODES = {
     "model.voc.int_text_predictions",
@@ -64,9 +63,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="voc-bench-"))
-    os.environ["VOC_HOME"] = str(home)
-    os.environ.pop("VOC_WAREHOUSE_URL", None)
+    with throwaway_home("classification"):
+        return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
     from voc import warehouse
     from voc.channels import REGISTRY
     from voc.classifier import model
@@ -76,62 +77,58 @@ def main() -> int:
     from voc.transform import run_dbt
 
     settings = get_settings()
-    warehouse.ensure_running(settings)
-    try:
-        generate(settings.sample_dir, seed=1, end=datetime(2026, 11, 20, tzinfo=UTC), scale=args.scale)
-        received = sum(land_channel(name, settings).received for name in REGISTRY)
-        print(f"sample at scale {args.scale}: {received:,} records landed", flush=True)
-        installs = []
-        for _ in range(args.repeat):
+    generate(settings.sample_dir, seed=1, end=datetime(2026, 11, 20, tzinfo=UTC), scale=args.scale)
+    received = sum(land_channel(name, settings).received for name in REGISTRY)
+    print(f"sample at scale {args.scale}: {received:,} records landed", flush=True)
+    installs = []
+    for _ in range(args.repeat):
+        with warehouse.connect(settings) as conn:
+            conn.execute("update classifier.models set artefact_sha256 = 'stale'")
+            started = time.perf_counter()
+            model.install(conn)
+            installs.append(time.perf_counter() - started)
+
+    run_dbt(["build", "--threads", "1", "--quiet"], settings, quiet=True)  # warm-up: every relation exists
+    figures = {}
+    for situation, prepare in SITUATIONS.items():
+        classification, rest, walls = [], [], []
+        per_node: dict[str, list[float]] = {}
+        for run in range(1, args.repeat + 1):
             with warehouse.connect(settings) as conn:
-                conn.execute("update classifier.models set artefact_sha256 = 'stale'")
-                started = time.perf_counter()
-                model.install(conn)
-                installs.append(time.perf_counter() - started)
+                conn.execute(prepare)
+            started = time.perf_counter()
+            run_dbt(["build", "--threads", "1", "--quiet"], settings, quiet=True)
+            walls.append(time.perf_counter() - started)
+            target = settings.dbt_project_dir / "target"
+            results = json.loads((target / "run_results.json").read_text())["results"]
+            manifest = json.loads((target / "manifest.json").read_text())
+            mine = sum(r["execution_time"] for r in results if is_classification(r["unique_id"], manifest))
+            total = sum(r["execution_time"] for r in results)
+            for r in results:
+                if r["unique_id"] in CLASSIFICATION_NODES:
+                    per_node.setdefault(r["unique_id"], []).append(r["execution_time"])
+            classification.append(mine)
+            rest.append(total - mine)
+            print(f"{situation}, run {run}: build {walls[-1]:.1f} s wall, nodes {total:.1f} s, classification {mine:.1f} s")
+        figures[situation] = (classification, rest, walls, per_node)
 
-        run_dbt(["build", "--threads", "1", "--quiet"], settings, quiet=True)  # warm-up: every relation exists
-        figures = {}
-        for situation, prepare in SITUATIONS.items():
-            classification, rest, walls = [], [], []
-            per_node: dict[str, list[float]] = {}
-            for run in range(1, args.repeat + 1):
-                with warehouse.connect(settings) as conn:
-                    conn.execute(prepare)
-                started = time.perf_counter()
-                run_dbt(["build", "--threads", "1", "--quiet"], settings, quiet=True)
-                walls.append(time.perf_counter() - started)
-                target = settings.dbt_project_dir / "target"
-                results = json.loads((target / "run_results.json").read_text())["results"]
-                manifest = json.loads((target / "manifest.json").read_text())
-                mine = sum(r["execution_time"] for r in results if is_classification(r["unique_id"], manifest))
-                total = sum(r["execution_time"] for r in results)
-                for r in results:
-                    if r["unique_id"] in CLASSIFICATION_NODES:
-                        per_node.setdefault(r["unique_id"], []).append(r["execution_time"])
-                classification.append(mine)
-                rest.append(total - mine)
-                print(f"{situation}, run {run}: build {walls[-1]:.1f} s wall, nodes {total:.1f} s, classification {mine:.1f} s")
-            figures[situation] = (classification, rest, walls, per_node)
-
-        print()
-        print(f"`dbt build --threads 1` at sample scale {args.scale}, median of {args.repeat} runs; seconds")
-        print()
-        print("| part | " + " | ".join(figures) + " |")
-        print("|---|" + "---:|" * len(figures))
-        medians = {name: (statistics.median(f[0]), statistics.median(f[1])) for name, f in figures.items()}
-        print("| rest of the build (baseline) | " + " | ".join(f"{m[1]:.1f}" for m in medians.values()) + " |")
-        print("| classification | " + " | ".join(f"{m[0]:.1f}" for m in medians.values()) + " |")
-        for unique_id in sorted(CLASSIFICATION_NODES):
-            cells = [f"{statistics.median(f[3].get(unique_id, [0.0])):.1f}" for f in figures.values()]
-            print(f"| - {unique_id.split('.', 2)[2]} | " + " | ".join(cells) + " |")
-        print("| **classification / rest** | " + " | ".join(f"**{m[0] / m[1]:.0%}**" for m in medians.values()) + " |")
-        print("| whole build, wall | " + " | ".join(f"{statistics.median(f[2]):.1f}" for f in figures.values()) + " |")
-        print()
-        print(f"installing the artefact (set-up, only when it changed): {statistics.median(installs):.1f} s")
-        print("target: classification adds at most 20 % to the build")
-        return 0
-    finally:
-        warehouse.stop(settings)
+    print()
+    print(f"`dbt build --threads 1` at sample scale {args.scale}, median of {args.repeat} runs; seconds")
+    print()
+    print("| part | " + " | ".join(figures) + " |")
+    print("|---|" + "---:|" * len(figures))
+    medians = {name: (statistics.median(f[0]), statistics.median(f[1])) for name, f in figures.items()}
+    print("| rest of the build (baseline) | " + " | ".join(f"{m[1]:.1f}" for m in medians.values()) + " |")
+    print("| classification | " + " | ".join(f"{m[0]:.1f}" for m in medians.values()) + " |")
+    for unique_id in sorted(CLASSIFICATION_NODES):
+        cells = [f"{statistics.median(f[3].get(unique_id, [0.0])):.1f}" for f in figures.values()]
+        print(f"| - {unique_id.split('.', 2)[2]} | " + " | ".join(cells) + " |")
+    print("| **classification / rest** | " + " | ".join(f"**{m[0] / m[1]:.0%}**" for m in medians.values()) + " |")
+    print("| whole build, wall | " + " | ".join(f"{statistics.median(f[2]):.1f}" for f in figures.values()) + " |")
+    print()
+    print(f"installing the artefact (set-up, only when it changed): {statistics.median(installs):.1f} s")
+    print("target: classification adds at most 20 % to the build")
+    return 0
 
 
 if __name__ == "__main__":

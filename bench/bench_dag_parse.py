@@ -56,14 +56,19 @@ def main() -> int:
         print("dbt_project/target/dbt_ls.json is missing: run `uv run voc manifest` first", file=sys.stderr)
         return 2
     env = os.environ | airflow_env(get_settings())
-    baseline_file = Path(tempfile.mkdtemp(prefix="voc-bench-dag-")) / "baseline.py"
-    baseline_file.write_text(BASELINE_DAG)
+    with tempfile.TemporaryDirectory(prefix="voc-bench-dag-") as folder:
+        baseline_file = Path(folder) / "baseline.py"
+        baseline_file.write_text(BASELINE_DAG)
+        return measure(baseline_file, env, args.repeat)
+
+
+def measure(baseline_file: Path, env: dict[str, str], repeat: int) -> int:
     files = [baseline_file, *sorted((ROOT / "dags").glob("*.py"))]
-    print(f"{'file':28s} {'DAGs':>5s} {'parse s (median of ' + str(args.repeat) + ')':>24s} {'× one-task DAG':>15s}")
+    print(f"{'file':28s} {'DAGs':>5s} {'parse s (median of ' + str(repeat) + ')':>24s} {'× one-task DAG':>15s}")
     baseline = None
     worst = 0.0
     for path in files:
-        runs = [parse(path, env) for _ in range(args.repeat)]
+        runs = [parse(path, env) for _ in range(repeat)]
         if runs[0]["errors"]:
             print(f"{path.name}: import errors {runs[0]['errors']}", file=sys.stderr)
             return 1

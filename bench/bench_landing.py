@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
+
+from throwaway import throwaway_home
 
 
 def main() -> int:
@@ -29,9 +28,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="voc-bench-"))
-    os.environ["VOC_HOME"] = str(home)
-    os.environ.pop("VOC_WAREHOUSE_URL", None)
+    with throwaway_home("landing"):
+        return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
     from voc import warehouse
     from voc.channels import REGISTRY
     from voc.channels.base import Page, RawRecord
@@ -40,75 +41,71 @@ def main() -> int:
     from voc.settings import get_settings
 
     settings = get_settings()
-    warehouse.ensure_running(settings)
-    try:
-        generate(settings.sample_dir, seed=1, end=datetime(2026, 11, 20, tzinfo=UTC), scale=args.scale)
-        pages = {name: [] for name in REGISTRY}
-        for name, channel in REGISTRY.items():
-            root = settings.channel_dir(name)
-            for path in channel.folder.files(root):
-                relative = path.relative_to(root).as_posix()
-                page = Page(cursor=relative)
-                for unit in channel.folder.read(path, f"{name}/{relative}"):
-                    (page.records if isinstance(unit, RawRecord) else page.rejected).append(unit)
-                pages[name].append((relative, page))
-        records = [r for name in pages for _, page in pages[name] for r in page.records]
-        rows = records
-        print(f"{len(rows):,} records in {sum(len(p) for p in pages.values()):,} pages (scale {args.scale})")
+    generate(settings.sample_dir, seed=1, end=datetime(2026, 11, 20, tzinfo=UTC), scale=args.scale)
+    pages = {name: [] for name in REGISTRY}
+    for name, channel in REGISTRY.items():
+        root = settings.channel_dir(name)
+        for path in channel.folder.files(root):
+            relative = path.relative_to(root).as_posix()
+            page = Page(cursor=relative)
+            for unit in channel.folder.read(path, f"{name}/{relative}"):
+                (page.records if isinstance(unit, RawRecord) else page.rejected).append(unit)
+            pages[name].append((relative, page))
+    records = [r for name in pages for _, page in pages[name] for r in page.records]
+    rows = records
+    print(f"{len(rows):,} records in {sum(len(p) for p in pages.values()):,} pages (scale {args.scale})")
 
-        def reset(conn):
-            for channel in REGISTRY.values():
-                for table in channel.entities.values():
-                    conn.execute(f"drop table if exists raw.{table}")
-            conn.execute(
-                "drop table if exists raw.quarantine; drop table if exists audit.channel_cursors; "
-                "drop table if exists audit.landed_files; drop table if exists audit.landing_batches; "
-                "drop table if exists public.copy_baseline"
-            )
-            conn.commit()
+    def reset(conn):
+        for channel in REGISTRY.values():
+            for table in channel.entities.values():
+                conn.execute(f"drop table if exists raw.{table}")
+        conn.execute(
+            "drop table if exists raw.quarantine; drop table if exists audit.channel_cursors; "
+            "drop table if exists audit.landed_files; drop table if exists audit.landing_batches; "
+            "drop table if exists public.copy_baseline"
+        )
+        conn.commit()
 
-        results = {"landing_end_to_end": [], "landing_write_path": [], "plain_copy": []}
-        for _ in range(args.repeat):
-            with warehouse.connect(settings) as conn:
-                reset(conn)
+    results = {"landing_end_to_end": [], "landing_write_path": [], "plain_copy": []}
+    for _ in range(args.repeat):
+        with warehouse.connect(settings) as conn:
+            reset(conn)
+        started = time.perf_counter()
+        for name in REGISTRY:
+            land_channel(name, settings)
+        results["landing_end_to_end"].append(len(rows) / (time.perf_counter() - started))
+
+        with warehouse.connect(settings) as conn:
+            reset(conn)
+            with conn.transaction():
+                ensure_tables(conn)
             started = time.perf_counter()
-            for name in REGISTRY:
-                land_channel(name, settings)
-            results["landing_end_to_end"].append(len(rows) / (time.perf_counter() - started))
-
-            with warehouse.connect(settings) as conn:
-                reset(conn)
-                with conn.transaction():
-                    ensure_tables(conn)
-                started = time.perf_counter()
-                for name, channel in REGISTRY.items():
-                    batch, size, cursor_before = [], 0, None
-                    for _, page in pages[name]:
-                        batch.append(page)
-                        size += len(page.records) + len(page.rejected)
-                        if size >= BATCH_RECORDS:
-                            land_pages(conn, channel, batch, cursor_before)
-                            batch, size, cursor_before = [], 0, page.cursor
-                    if batch:
+            for name, channel in REGISTRY.items():
+                batch, size, cursor_before = [], 0, None
+                for _, page in pages[name]:
+                    batch.append(page)
+                    size += len(page.records) + len(page.rejected)
+                    if size >= BATCH_RECORDS:
                         land_pages(conn, channel, batch, cursor_before)
-                results["landing_write_path"].append(len(rows) / (time.perf_counter() - started))
+                        batch, size, cursor_before = [], 0, page.cursor
+                if batch:
+                    land_pages(conn, channel, batch, cursor_before)
+            results["landing_write_path"].append(len(rows) / (time.perf_counter() - started))
 
-                conn.execute("create table public.copy_baseline (record_key text, payload jsonb, source_ref text)")
-                conn.commit()
-                started = time.perf_counter()
-                with conn.transaction(), conn.cursor() as cur:
-                    with cur.copy("copy public.copy_baseline (record_key, payload, source_ref) from stdin") as copy:
-                        for record in records:  # the same serialisation the landing does
-                            copy.write_row((record.key, json.dumps(record.payload, ensure_ascii=False), record.source_ref))
-                results["plain_copy"].append(len(rows) / (time.perf_counter() - started))
+            conn.execute("create table public.copy_baseline (record_key text, payload jsonb, source_ref text)")
+            conn.commit()
+            started = time.perf_counter()
+            with conn.transaction(), conn.cursor() as cur:
+                with cur.copy("copy public.copy_baseline (record_key, payload, source_ref) from stdin") as copy:
+                    for record in records:  # the same serialisation the landing does
+                        copy.write_row((record.key, json.dumps(record.payload, ensure_ascii=False), record.source_ref))
+            results["plain_copy"].append(len(rows) / (time.perf_counter() - started))
 
-        median = {key: statistics.median(values) for key, values in results.items()}
-        baseline = median["plain_copy"]
-        print(f"{'method':24s} {'rows/s (median of ' + str(args.repeat) + ')':>24s} {'× plain COPY':>14s}")
-        for key, value in median.items():
-            print(f"{key:24s} {value:24,.0f} {value / baseline:14.2f}")
-    finally:
-        warehouse.stop(settings)
+    median = {key: statistics.median(values) for key, values in results.items()}
+    baseline = median["plain_copy"]
+    print(f"{'method':24s} {'rows/s (median of ' + str(args.repeat) + ')':>24s} {'× plain COPY':>14s}")
+    for key, value in median.items():
+        print(f"{key:24s} {value:24,.0f} {value / baseline:14.2f}")
     return 0
 
 

@@ -95,13 +95,19 @@ def main() -> int:
     args = parser.parse_args()
 
     from voc.channels import REGISTRY
-    from voc.sample import generate
 
     missing = set(REGISTRY) - set(FORMATS)
     if missing:
         print(f"no plain parser for channel(s) {', '.join(sorted(missing))}", file=sys.stderr)
         return 2
-    root = Path(tempfile.mkdtemp(prefix="voc-bench-readers-"))
+    with tempfile.TemporaryDirectory(prefix="voc-bench-readers-") as folder:
+        return measure(Path(folder), args)
+
+
+def measure(root: Path, args: argparse.Namespace) -> int:
+    from voc.channels import REGISTRY
+    from voc.sample import generate
+
     generate(root, seed=1, end=datetime(2026, 11, 20, tzinfo=UTC), scale=args.scale)
     print(f"sample at scale {args.scale} in {root}; median of {args.repeat} runs")
     print(f"{'channel':10s} {'format':6s} {'units':>8s} {'reader units/s':>15s} {'parser units/s':>15s} {'× parser':>9s}")

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from throwaway import throwaway_home
 
 END = datetime(2026, 11, 20, 23, tzinfo=UTC)  # the sample's last hour; its last day is held back for the delta
 REPORT_MONTH = date(2026, 10, 1)  # the last complete month of the sample
@@ -33,16 +33,11 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the warehouse and sample (their folder is printed)")
     args = parser.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="voc-bench-scale-"))
-    os.environ["VOC_HOME"] = str(home)
-    os.environ.pop("VOC_WAREHOUSE_URL", None)
-    from voc import warehouse
-    from voc.settings import get_settings
-
-    settings = get_settings()
-    warehouse.ensure_running(settings)
     steps: list[tuple[str, float, str]] = []
-    try:
+    with throwaway_home("scale", keep=args.keep) as home:
+        from voc.settings import get_settings
+
+        settings = get_settings()
         from voc.channels import REGISTRY
         from voc.landing import land_channel
         from voc.quality import run_gate
@@ -107,12 +102,6 @@ def main() -> int:
         for label, _, detail in steps:
             if "dbt build" in label:
                 print(f"{label}, slowest nodes: {detail}")
-    finally:
-        if args.keep:
-            print(f"kept: VOC_HOME={home} (stop its warehouse with `voc warehouse stop`)")
-        else:
-            warehouse.stop(settings)
-            shutil.rmtree(home, ignore_errors=True)
     return 0
 
 

@@ -17,10 +17,10 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
+
+from throwaway import throwaway_home
 
 
 def main() -> int:
@@ -29,60 +29,56 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="voc-bench-transform-"))
-    os.environ["VOC_HOME"] = str(home)
-    os.environ.pop("VOC_WAREHOUSE_URL", None)
-    from voc import airflow_env, warehouse
+    with throwaway_home("transform"):
+        return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    from voc import airflow_env
     from voc.settings import get_settings
 
     settings = get_settings()
     for key, value in airflow_env.airflow_env(settings).items():
         os.environ[key] = value
-    warehouse.ensure_running(settings)
-    try:
-        from voc.channels import REGISTRY
-        from voc.demo import load_dags, run_dag
-        from voc.landing import land_channel
-        from voc.orchestration import PRODUCER
-        from voc.sample import generate
-        from voc.transform import build, parse
+    from voc.channels import REGISTRY
+    from voc.demo import load_dags, run_dag
+    from voc.landing import land_channel
+    from voc.orchestration import PRODUCER
+    from voc.sample import generate
+    from voc.transform import build, parse
 
-        generate(settings.sample_dir, seed=1, end=datetime(2026, 11, 20, tzinfo=UTC), scale=args.scale)
-        landed = sum(land_channel(name, settings).inserted for name in REGISTRY)
-        parse(settings)
-        airflow_env.configure(settings)
-        airflow_env.migrate(settings)
-        dag = load_dags(settings)["transform_dbt"]
-        tasks = len(dag.tasks)
+    generate(settings.sample_dir, seed=1, end=datetime(2026, 11, 20, tzinfo=UTC), scale=args.scale)
+    landed = sum(land_channel(name, settings).inserted for name in REGISTRY)
+    parse(settings)
+    airflow_env.configure(settings)
+    airflow_env.migrate(settings)
+    dag = load_dags(settings)["transform_dbt"]
+    tasks = len(dag.tasks)
+    started = time.perf_counter()
+    build(settings)
+    print(
+        f"{landed:,} records landed (scale {args.scale}) and built once ({time.perf_counter() - started:.1f} s, "
+        f"not measured); transform_dbt has {tasks} tasks"
+    )
+    plain, cosmos = [], []
+    for _ in range(args.repeat):
         started = time.perf_counter()
         build(settings)
+        plain.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        dag_run = run_dag(dag)
+        cosmos.append(time.perf_counter() - started)
+        durations = {ti.task_id: ti.duration or 0.0 for ti in dag_run.get_task_instances()}
+        producer = durations.pop(f"dbt.{PRODUCER}")
         print(
-            f"{landed:,} records landed (scale {args.scale}) and built once ({time.perf_counter() - started:.1f} s, "
-            f"not measured); transform_dbt has {tasks} tasks"
+            f"  DAG: the producer's dbt build {producer:.1f} s; the other {len(durations)} tasks "
+            f"{sum(durations.values()):.1f} s of task time; Airflow between tasks "
+            f"{cosmos[-1] - producer - sum(durations.values()):.1f} s"
         )
-        plain, cosmos = [], []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            build(settings)
-            plain.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            run = run_dag(dag)
-            cosmos.append(time.perf_counter() - started)
-            durations = {ti.task_id: ti.duration or 0.0 for ti in run.get_task_instances()}
-            producer = durations.pop(f"dbt.{PRODUCER}")
-            print(
-                f"  DAG: the producer's dbt build {producer:.1f} s; the other {len(durations)} tasks "
-                f"{sum(durations.values()):.1f} s of task time; Airflow between tasks "
-                f"{cosmos[-1] - producer - sum(durations.values()):.1f} s"
-            )
-        baseline = statistics.median(plain)
-        print(f"{'method':34s} {'seconds (median of ' + str(args.repeat) + ')':>24s} {'× plain dbt build':>18s}")
-        print(f"{'plain dbt build (baseline)':34s} {baseline:24.1f} {1.0:18.2f}")
-        print(
-            f"{'transform_dbt through Cosmos':34s} {statistics.median(cosmos):24.1f} {statistics.median(cosmos) / baseline:18.2f}"
-        )
-    finally:
-        warehouse.stop(settings)
+    baseline = statistics.median(plain)
+    print(f"{'method':34s} {'seconds (median of ' + str(args.repeat) + ')':>24s} {'× plain dbt build':>18s}")
+    print(f"{'plain dbt build (baseline)':34s} {baseline:24.1f} {1.0:18.2f}")
+    print(f"{'transform_dbt through Cosmos':34s} {statistics.median(cosmos):24.1f} {statistics.median(cosmos) / baseline:18.2f}")
     return 0
 
 

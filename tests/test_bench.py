@@ -1,4 +1,5 @@
-"""The benchmarks still run: each at a tiny scale, once, in a subprocess (they make and stop their own warehouse).
+"""The benchmarks still run: each at a tiny scale, once, in a subprocess (they make, stop and remove their own
+warehouse and sample).
 
 Their figures are not checked here (speed is measured by the benchmarks, not by tests); only that they complete
 and print their table.
@@ -39,3 +40,5 @@ def test_benchmark_runs_at_a_tiny_scale(script, arguments, expected, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert expected in result.stdout
+    # its throw-away home (warehouse, sample) is stopped and removed
+    assert not list(tmp_path.glob("voc-bench-*")), result.stdout[-2000:]
