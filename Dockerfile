@@ -11,7 +11,7 @@ RUN pip install --no-cache-dir uv && useradd --create-home --uid 50000 airflow
 WORKDIR /opt/voc/app
 COPY pyproject.toml uv.lock README.md ./
 COPY plugins ./plugins
-RUN uv sync --frozen --no-dev
+RUN uv sync --frozen --no-dev --compile-bytecode  # every process (DAG parses, dbt, tasks) imports from bytecode
 COPY dags ./dags
 COPY dbt_project ./dbt_project
 COPY data ./data

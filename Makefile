@@ -21,7 +21,7 @@ help:
 
 env:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet --compile-bytecode  # bytecode once, not in every process (PYTHONDONTWRITEBYTECODE machines)
 
 setup: env
 	@$(RUN) voc setup

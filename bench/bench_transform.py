@@ -20,6 +20,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
+from bench_scale import slowest_nodes
 from throwaway import throwaway_home
 
 
@@ -58,13 +59,14 @@ def run(args: argparse.Namespace) -> int:
     build(settings)
     print(
         f"{landed:,} records landed (scale {args.scale}) and built once ({time.perf_counter() - started:.1f} s, "
-        f"not measured); transform_dbt has {tasks} tasks"
+        f"not measured; slowest nodes: {slowest_nodes(settings, 3)}); transform_dbt has {tasks} tasks"
     )
     plain, cosmos = [], []
     for _ in range(args.repeat):
         started = time.perf_counter()
         build(settings)
         plain.append(time.perf_counter() - started)
+        print(f"  plain build: slowest nodes {slowest_nodes(settings, 3)}")
         started = time.perf_counter()
         dag_run = run_dag(dag)
         cosmos.append(time.perf_counter() - started)
