@@ -236,3 +236,57 @@ def test_a_warehouse_installed_by_an_older_version_gets_the_current_layout(built
         assert conn.execute("select to_regclass('classifier.weights')").fetchone() == (None,)
         assert classifier_model.install(conn) is False
         conn.commit()
+
+
+HOSTILE_TEXTS = {
+    "latin1-capitals": "ÉCHEC TOTAL!!! ¿POR QUÉ NADIE RESPONDE? ÑANDÚ ÀÖÜ",
+    "ascii-capitals-only": "REFUND NOW. Order 12345 NEVER ARRIVED",
+    "decomposed-accents": "pe\u0301simo servicio, no funciono\u0301 nada",
+    "emoji-and-symbols": "😡😡 terrible @marca #fail 👍 ❤️ ☺",
+    "capitals-outside-latin-1": "İSTANBUL ΣΟΦΙΑ Москва ŁÓDŹ Ÿ ŒUVRE straße",
+    "repeats": "very very very bad bad bad service service, very very bad",
+    "punctuation-only": " ... ",
+    "controls": "no\tfunciona\nnada\x7f del\rtodo",
+    "long": " ".join(["la", "factura", "llegó", "tarde", "otra", "vez", "y", "nadie", "contesta"] * 600),
+}
+
+
+def test_sql_and_python_score_hostile_texts_alike(built_warehouse, models):
+    """Texts nobody labelled, written to break the warehouse's copy of the normalisation: capitals in and outside
+    Latin-1 (where a collation-dependent lower() would differ), decomposed accents, emoji, repeated words and
+    pairs, controls and a 5,400-word text: both models give what the Python scorer gives."""
+    import json
+
+    from voc import transform
+
+    def literal(text):
+        return "'" + text.replace("'", "''") + "'"
+
+    values = ", ".join(
+        f"({literal(model_name)}, {literal(text_id)}, {literal(text)})"
+        for text_id, text in HOSTILE_TEXTS.items()
+        for model_name in ("contact_type", "sentiment")
+    )
+    query = f"""
+        with texts as (
+            select * from (values {values}) as texts (model_name, text_id, classifier_text)
+        ),
+        predictions as (
+            {{{{ classifier_predictions('texts', ['contact_type', 'sentiment']) }}}}
+        )
+        select model_name, text_id, label, probability, evidence, model_version from predictions
+    """
+    printed = transform.run_dbt(
+        ["show", "--quiet", "--inline", query, "--output", "json", "--limit", "100"], built_warehouse, quiet=True
+    )
+    rows = json.loads(printed[printed.index("{") :])["show"]
+    assert len(rows) == 2 * len(HOSTILE_TEXTS)
+    for row in rows:
+        model = models[row["model_name"]]
+        expected = model.predict(HOSTILE_TEXTS[row["text_id"]])
+        assert (row["label"], row["evidence"], row["model_version"]) == (
+            expected.label,
+            expected.evidence_text,
+            model.version,
+        ), row["text_id"]
+        assert row["probability"] == pytest.approx(expected.probability, abs=1e-9), row["text_id"]

@@ -11,22 +11,32 @@ labelled_messages as (
 message_texts as (
 
     select
-        message_id as text_id,
-        text as classifier_text
+        models.model_name,
+        labelled_messages.message_id as text_id,
+        labelled_messages.text as classifier_text
 
     from labelled_messages
+    cross join (values ('contact_type'), ('sentiment')) as models (model_name)
+
+),
+
+predictions as (
+
+    {{ classifier_predictions('message_texts', ['contact_type', 'sentiment']) }}
 
 ),
 
 type_predictions as (
 
-    {{ classifier_predictions('message_texts', 'contact_type') }}
+    select * from predictions
+    where model_name = 'contact_type'
 
 ),
 
 sentiment_predictions as (
 
-    {{ classifier_predictions('message_texts', 'sentiment') }}
+    select * from predictions
+    where model_name = 'sentiment'
 
 ),
 

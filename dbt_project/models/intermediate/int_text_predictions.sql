@@ -100,38 +100,23 @@ pending as (
 
 ),
 
-{% for model_name in ['contact_type', 'sentiment'] %}
-{{ model_name }}_texts as (
+predictions as (
 
-    select
-        text_id,
-        classifier_text
-    from pending
-    where model_name = '{{ model_name }}'
+    {{ classifier_predictions('pending', ['contact_type', 'sentiment']) }}
 
 ),
-
-{{ model_name }}_predictions as (
-
-    {{ classifier_predictions(model_name ~ '_texts', model_name) }}
-
-),
-{% endfor %}
 
 final as (
 
-    {% for model_name in ['contact_type', 'sentiment'] %}
     select
-        '{{ model_name }}' as model_name,
+        model_name,
         text_id as text_hash,
         label,
         probability,
         runner_up,
         evidence,
         model_version
-    from {{ model_name }}_predictions
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    from predictions
 
 )
 
