@@ -148,3 +148,75 @@ def test_an_unknown_offset_policy_is_refused_naming_the_choices(landing_database
             own,
             quiet=True,
         )
+
+
+# Source timestamps and what they are, written from the staging contract (ISO 8601 or RFC 5322 with a UTC offset):
+# (text, the instant in UTC or None, the issue or None). Both the common ISO form and the forms the general path
+# reads (day names, comments, spaces, zone names) are here, well-formed and not.
+TIMESTAMPS = [
+    ("2026-10-05T10:00:00Z", "2026-10-05 10:00:00.000000", None),
+    ("2026-10-05T10:00:00+02:00", "2026-10-05 08:00:00.000000", None),
+    ("2026-10-05 10:00:00+0200", "2026-10-05 08:00:00.000000", None),
+    ("2026-10-05T10:00:00.123456Z", "2026-10-05 10:00:00.123456", None),
+    ("2026-10-05T10:00Z", "2026-10-05 10:00:00.000000", None),
+    ("2026-10-05T10:00:00-05", "2026-10-05 15:00:00.000000", None),
+    ("2026-10-05T10:00:00-0530", "2026-10-05 15:30:00.000000", None),
+    ("2026-10-05T10:00:00+14:00", "2026-10-04 20:00:00.000000", None),
+    ("2026-02-30T10:00:00Z", None, "not a valid timestamp"),
+    ("2026-10-05T25:00:00Z", None, "not a valid timestamp"),
+    ("2026-10-05T10:00:00+02:00 ", "2026-10-05 08:00:00.000000", None),
+    ("  2026-10-05T10:00:00Z", "2026-10-05 10:00:00.000000", None),
+    ("Mon, 05 Oct 2026 10:00:00 +0200", "2026-10-05 08:00:00.000000", None),
+    ("Mon, 05 Oct 2026 10:00:00 GMT", "2026-10-05 10:00:00.000000", None),
+    ("Mon, 05 Oct 2026 10:00:00 +0000 (UTC)", "2026-10-05 10:00:00.000000", None),
+    ("Mon, 05 Oct 2026 10:00:00", None, "no UTC offset, not read"),
+    ("2026-10-05T10:00:00", None, "no UTC offset, not read"),
+    ("2026-10-05 10:00", None, "no UTC offset, not read"),
+    ("2026-10-05", None, "no UTC offset, not read"),
+    ("next tuesday", None, "not a valid timestamp"),
+    ("", None, None),
+    (None, None, None),
+]
+
+
+def _read_timestamps(settings, tmp_path, *extra: str) -> dict[int, tuple[str | None, str | None]]:
+    import json
+
+    def literal(text):
+        return "null::text" if text is None else "'" + text.replace("'", "''") + "'"
+
+    values = ", ".join(f"({number}, {literal(text)})" for number, (text, _, _) in enumerate(TIMESTAMPS))
+    query = f"""
+        select
+            number,
+            to_char({{{{ parse_timestamp('source_text') }}}} at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as utc,
+            {{{{ timestamp_issue('source_text', 'sent_at') }}}} as issue
+        from (values {values}) as timestamps (number, source_text)
+    """
+    printed = run_dbt(
+        ["show", "--quiet", "--inline", query, "--output", "json", "--limit", "100", "--target-path", str(tmp_path), *extra],
+        settings,
+        quiet=True,
+    )
+    rows = json.loads(printed[printed.index("{") :])["show"]
+    return {row["number"]: (row["utc"], row["issue"]) for row in rows}
+
+
+def test_timestamps_are_read_with_their_offset_and_flagged_without_one(built_warehouse, tmp_path):
+    read = _read_timestamps(built_warehouse, tmp_path / "reject")
+    expected = {number: (utc, issue and f"sent_at: {issue}") for number, (_, utc, issue) in enumerate(TIMESTAMPS)}
+    assert read == expected
+
+    read = _read_timestamps(built_warehouse, tmp_path / "zone", "--vars", "{offsetless_timestamps: organisation_time_zone}")
+    # offsetless values are now read in Madrid (CEST, UTC+2, in October) and still flagged; the rest is unchanged
+    madrid = {
+        "Mon, 05 Oct 2026 10:00:00": "2026-10-05 08:00:00.000000",
+        "2026-10-05T10:00:00": "2026-10-05 08:00:00.000000",
+        "2026-10-05 10:00": "2026-10-05 08:00:00.000000",
+        "2026-10-05": "2026-10-04 22:00:00.000000",
+    }
+    for number, (text, utc, issue) in enumerate(TIMESTAMPS):
+        if text in madrid:
+            assert read[number] == (madrid[text], "sent_at: no UTC offset, read in Europe/Madrid"), text
+        else:
+            assert read[number] == (utc, issue and f"sent_at: {issue}"), text
