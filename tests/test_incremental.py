@@ -1,5 +1,6 @@
-"""The growing facts are incremental: the staged e-mail messages (folding their headers is staging's costly part)
-rewrite only the messages landed or corrected since the last build, the interaction models (int_interactions, fct_interactions) rewrite only the
+"""The growing facts are incremental: the staged e-mail messages, calls and case events (folding headers and parsing
+timestamps is staging's costly part) rewrite only the records landed or corrected since the last build, the
+interaction models (int_interactions, fct_interactions) rewrite only the
 conversations in which something changed, the contact models (first responses, classification, SLA, fct_contacts)
 only the contacts whose conversation or review decision changed, and together they leave exactly what a full
 rebuild gives, whatever arrived: a late day,
@@ -20,6 +21,8 @@ from voc.transform import run_dbt
 
 MODELS = {
     "stg_email__messages": "staging",
+    "stg_phone__calls": "staging",
+    "stg_cases__events": "staging",
     "int_interactions": "intermediate",
     "fct_interactions": "marts",
     "int_contact_first_responses": "intermediate",
@@ -163,6 +166,22 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
         incremental = {model: _rows(conn, model) for model in MODELS}
         rewritten = _rewritten(conn, "fct_interactions", "conversation_key", before)
         rewritten_messages = _rewritten(conn, "stg_email__messages", "message_id", before)
+        rewritten_calls = _rewritten(conn, "stg_phone__calls", "call_id", before)
+        rewritten_events = _rewritten(conn, "stg_cases__events", "event_id", before)
+        late_events = {
+            key
+            for (key,) in conn.execute(
+                "select record_key from raw.case_events where split_part(source_ref, ':', 1) = any(%s)",
+                ([relative.as_posix() for relative in held if relative.parts[0] == "cases"],),
+            )
+        }
+        staged = {
+            model: conn.execute(f"select count(*) from staging.{model}").fetchone()[0]
+            for model in ("stg_phone__calls", "stg_cases__events")
+        }
+        removed_staged = conn.execute(
+            "select count(*) from staging.stg_phone__calls where call_id = %s", (removed_call,)
+        ).fetchone()[0]
         late_messages = {
             key
             for (key,) in conn.execute(
@@ -174,7 +193,7 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
         rewritten_contacts = {
             model: _rewritten(conn, model, "contact_id", before)
             for model in MODELS
-            if model not in {"stg_email__messages", "int_interactions", "fct_interactions"}
+            if not model.startswith("stg_") and model not in {"int_interactions", "fct_interactions"}
         }
         decided = dict(
             conn.execute(
@@ -214,6 +233,11 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
     # the moved reply is staged again, the late day's messages for the first time; not the rest
     assert late_messages and {reply_id} | late_messages <= rewritten_messages
     assert len(rewritten_messages) < messages * 0.1
+    # the corrected call is staged again and the removed one is gone; the late day's case events are staged; not the rest
+    assert corrected_call in rewritten_calls and removed_staged == 0
+    assert len(rewritten_calls) < staged["stg_phone__calls"] * 0.1
+    assert late_events and late_events <= rewritten_events
+    assert len(rewritten_events) < staged["stg_cases__events"] * 0.1
     # the contacts of those conversations and the two decided ones; not the rest
     assert decided == {overridden: "override", reverted: "model"}
     changed_contacts = {f"email:{old_thread}", f"email:{new_thread}", f"phone:{corrected_call}", f"chat:{session_id}"}

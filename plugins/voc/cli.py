@@ -342,7 +342,7 @@ def _rebuild_after_removal(settings, args: argparse.Namespace, what: str) -> boo
     from voc import transform
 
     if args.no_rebuild:
-        _say("dbt not rebuilt (--no-rebuild): staging (views) shows the removal now, the tables after the next build")
+        _say("dbt not rebuilt (--no-rebuild): the staging views show the removal now, the tables after the next build")
         return False
     _say(f"rebuilding the warehouse (dbt build) so that no model keeps {what}")
     transform.build(settings)

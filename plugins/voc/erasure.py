@@ -17,9 +17,9 @@ The drop folder's files are cut the same way (``voc.erasure_files``): each file 
 without their units, so a replay from the start (`voc land --from-start`) does not bring them back; a file no
 channel reads, or one that cannot be written, is reported and makes the CLI exit non-zero.
 
-dbt is then rebuilt (the CLI and the DAG do it), so staging (views, and the staged e-mail messages), the intermediate
-tables, the classifier's text cache (which keeps only texts still in the warehouse) and the marts no longer hold the
-person.
+dbt is then rebuilt (the CLI and the DAG do it), so staging (views, and the staged e-mails, calls and case events),
+the intermediate tables, the classifier's text cache (which keeps only texts still in the warehouse) and the marts no
+longer hold the person.
 """
 
 from __future__ import annotations

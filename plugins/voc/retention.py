@@ -5,9 +5,9 @@
 | raw (every channel's records) | `VOC_RETENTION_RAW_DAYS` | keep | `loaded_at` (the last time the source delivered the record as it is now) |
 | quarantine | `VOC_RETENTION_QUARANTINE_DAYS` | keep | `quarantined_at` |
 
-A layer without a period is kept. What retention removes leaves the warehouse at the next dbt build: staging is made
-of views, the intermediate tables and marts are rebuilt, and the classifier's text cache forgets texts no longer in
-the warehouse. Each run is logged in ``audit.retention_runs`` (layer, cut-off, rows removed). Runs as ``voc_eraser``.
+A layer without a period is kept. What retention removes leaves the warehouse at the next dbt build: the staging
+views show it at once, the staging tables drop records that left raw, the intermediate tables and marts are rebuilt,
+and the classifier's text cache forgets texts no longer in the warehouse. Each run is logged in ``audit.retention_runs`` (layer, cut-off, rows removed). Runs as ``voc_eraser``.
 """
 
 from __future__ import annotations

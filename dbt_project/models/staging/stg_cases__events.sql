@@ -1,8 +1,12 @@
+{{ staged_table_config('event_id', 'case_events') }}
+{# A table, incremental by record: each case event's timestamp is parsed once (macros/staged_tables.sql). #}
+
 with
 
 source as (
 
-    select * from {{ source('raw', 'case_events') }}
+    select * from {{ source('raw', 'case_events') }} as raw
+    {{ records_changed_since_stored('event_id') }}
 
 ),
 
@@ -22,7 +26,8 @@ renamed as (
         {{ data_issues([
             timestamp_issue("payload ->> 'event_at'", 'event_at')
         ]) }} as data_issues,
-        loaded_at
+        loaded_at,
+        {{ inputs_fingerprint([model.name]) }} as inputs_fingerprint
 
     from source
 

@@ -1,41 +1,15 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='message_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        pre_hook=["{{ forget_rows_built_with_other_inputs(inputs_fingerprint(['stg_email__messages'])) }}"],
-        post_hook=[
-            "{% if is_incremental() %}
-            delete from {{ this }} as stored
-            where not exists (
-                select from {{ source('raw', 'email_messages') }} as raw where raw.record_key = stored.message_id
-            )
-            {% endif %}",
-        ],
-    )
-}}
+{{ staged_table_config('message_id', 'email_messages') }}
 {#
-    A table, not a view: folding every message's headers is the costly part of staging, and the channel's
-    interactions, the data issues and this model's tests would each fold them again. Incremental by message: a
-    build folds the messages landed or corrected since the last one (their `loaded_at` differs from the stored
-    row's) and nothing else; the post-hook removes messages that left raw (erasure, retention). A changed setting
-    (the organisation's addresses, the offset policy) or a new version of this model forgets every row first
-    (`inputs_fingerprint`), so all are folded again.
+    Folding every message's headers is the costly part of staging (macros/staged_tables.sql): a table,
+    incremental by message.
 #}
-{{ require_incremental_columns(['loaded_at', 'inputs_fingerprint']) }}
 
 with
 
 source as (
 
     select * from {{ source('raw', 'email_messages') }} as raw
-    {% if is_incremental() %}
-    where not exists (
-        select from {{ this }} as stored
-        where stored.message_id = raw.record_key and stored.loaded_at = raw.loaded_at
-    )
-    {% endif %}
+    {{ records_changed_since_stored('message_id') }}
 
 ),
 
@@ -91,7 +65,7 @@ renamed as (
             timestamp_issue("headers ->> 'date'", 'sent_at')
         ]) }} as data_issues,
         loaded_at,
-        {{ inputs_fingerprint(['stg_email__messages']) }} as inputs_fingerprint
+        {{ inputs_fingerprint([model.name]) }} as inputs_fingerprint
 
     from headers_normalised
 

@@ -1,8 +1,12 @@
+{{ staged_table_config('call_id', 'phone_calls') }}
+{# A table, incremental by record: each call's timestamps are parsed once (macros/staged_tables.sql). #}
+
 with
 
 source as (
 
-    select * from {{ source('raw', 'phone_calls') }}
+    select * from {{ source('raw', 'phone_calls') }} as raw
+    {{ records_changed_since_stored('call_id') }}
 
 ),
 
@@ -32,7 +36,8 @@ renamed as (
             cast_issue("payload ->> 'abandoned'", 'boolean', 'abandoned'),
             cast_issue("payload ->> 'callback_requested'", 'boolean', 'callback_requested')
         ]) }} as data_issues,
-        loaded_at
+        loaded_at,
+        {{ inputs_fingerprint([model.name]) }} as inputs_fingerprint
 
     from source
 
