@@ -63,9 +63,10 @@ aaaaaaceeeeiiiinooooouuuuyaaaaaaceeeeiiiinooooouuuuyy?!
 
     ),
 
-    normalised_texts as (
+    normalised_texts as materialized (
 
         -- each text once, whichever models score it, under a small integer key for the joins and sorts below
+        -- (materialised: every reader must see the same key for a text)
         select
             text_id,
             row_number() over () as text_key,
