@@ -93,3 +93,44 @@
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#
+    The largest `column` among the stored rows of this incremental model (with `kept_where`: among those a pre-hook
+    keeps), as a literal, or '-infinity' when there are none. An incremental model reads the rows of its input newer
+    than this; a literal, unlike a subquery, lets the planner see how few they are and read only them, through an
+    index on the input (`ensure_index`), instead of joining every row and filtering at the end. It is taken when
+    the model is compiled, which is after its parents were built and before its own hooks run; `kept_where` names
+    the rows that survive the pre-hook (the rows the pre-hook forgets must count as not stored).
+#}
+{% macro stored_maximum(column, kept_where=none) -%}
+    {%- if execute and is_incremental() -%}
+        {%- set query -%}
+            select to_json(max({{ column }}))#>>'{}' from {{ this }} {% if kept_where %}where {{ kept_where }}{% endif %}
+        {%- endset -%}
+        {%- set latest = run_query(query).columns[0].values()[0] -%}
+        '{{ latest if latest is not none else "-infinity" }}'::timestamptz
+    {%- else -%}
+        '-infinity'::timestamptz
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    A post-hook: an index on `columns` of this model's table, unless it has one. For the tables that incremental
+    builds read a few rows of (the rows newer than a watermark, the rows of a few conversations). A hook rather than
+    dbt's `indexes` setting, which an incremental build applies only when it creates the table: a warehouse built
+    before the index was added gets it at its next build.
+#}
+{% macro ensure_index(columns) -%}
+    {%- if execute -%}
+        {%- set query -%}
+            select count(*) from pg_indexes
+            where
+                schemaname = '{{ this.schema }}'
+                and tablename = '{{ this.identifier }}'
+                and indexdef like '% USING btree ({{ columns | join(", ") }})'
+        {%- endset -%}
+        {%- if run_query(query).columns[0].values()[0] == 0 -%}
+            create index on {{ this }} ({{ columns | join(', ') }})
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

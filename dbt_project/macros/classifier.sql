@@ -326,3 +326,16 @@ aaaaaaceeeeiiiinooooouuuuyaaaaaaceeeeiiiinooooouuuuyy?!
     inner join normalised_texts
         on predictions.text_key = normalised_texts.text_key
 {% endmacro %}
+
+{#  The installed version of a classifier model (none when it is not installed), read when the model that asks is
+    compiled: for filters the planner should estimate from the column's statistics, as a literal. #}
+{% macro installed_model_version(model_name) -%}
+    {%- if execute -%}
+        {%- set query -%}
+            select model_version from {{ source('classifier', 'models') }} where model_name = '{{ model_name }}'
+        {%- endset -%}
+        {%- set versions = run_query(query).columns[0].values() -%}
+        {{- return(versions[0] if versions else none) -}}
+    {%- endif -%}
+    {{- return(none) -}}
+{%- endmacro %}

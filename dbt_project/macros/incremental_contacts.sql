@@ -14,27 +14,36 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook=["{{ forget_rows_built_with_other_inputs('(select inputs_fingerprint from ' ~ ref('int_contact_build_inputs') ~ ')') }}"],
-        post_hook=["{{ forget_contacts_that_left() }}"],
+        post_hook=[
+            "{{ forget_contacts_that_left() }}",
+            "{{ ensure_index(['contact_id']) }}",
+            "{{ ensure_index(['contact_built_at']) }}",
+        ],
     ) }}
     {{- require_incremental_columns(['contact_built_at', 'inputs_fingerprint']) }}
 {%- endmacro %}
 
-{#  The contacts of `contacts` whose conversation int_interactions wrote after this model last stored a contact;
-    with `reviewed`, also every contact with a reviewer's decision. #}
-{% macro contacts_changed_since_stored(contacts, built_at='built_at', reviewed=false) -%}
-    select {{ contacts }}.contact_id
-
-    from {{ contacts }}
-    where {{ contacts }}.{{ built_at }} > (
-        select coalesce(max(stored.contact_built_at), '-infinity') from {{ this }} as stored
-    )
+{#  The rows of `relation` (a contact model upstream, with `contact_id` and the time int_interactions wrote the
+    contact's conversation, `built_at`) of the contacts written after this model last stored a contact, among the
+    stored rows its pre-hook keeps; with `reviewed`, also those of every contact with a reviewer's decision. A range
+    on `built_at`, compared with a literal (stored_maximum) and indexed: the planner reads those rows only. #}
+{% macro contacts_changed_since_stored(relation, built_at='built_at', reviewed=false) -%}
+    {%- set stored_until = stored_maximum(
+        'contact_built_at',
+        kept_where="inputs_fingerprint = (select inputs_fingerprint from " ~ ref('int_contact_build_inputs') ~ ")",
+    ) -%}
+    select * from {{ relation }} as changed
+    where changed.{{ built_at }} > {{ stored_until }}
     {%- if reviewed %}
 
-    union
+    union all
 
-    select decisions.contact_id
-
-    from {{ ref('stg_review__classification_overrides') }} as decisions
+    select * from {{ relation }} as reviewed
+    where
+        reviewed.{{ built_at }} <= {{ stored_until }}
+        and reviewed.contact_id in (
+            select decisions.contact_id from {{ ref('stg_review__classification_overrides') }} as decisions
+        )
     {%- endif %}
 {%- endmacro %}
 

@@ -16,9 +16,10 @@ fingerprint as (
 
 contacts as (
 
-    select * from all_contacts
     {% if is_incremental() %}
-    where all_contacts.contact_id in ({{ contacts_changed_since_stored('all_contacts') }})
+    {{ contacts_changed_since_stored(ref('int_contacts')) }}
+    {% else %}
+    select * from all_contacts
     {% endif %}
 
 ),

@@ -26,9 +26,10 @@ fingerprint as (
 
 first_responses as (
 
-    select * from all_first_responses
     {% if is_incremental() %}
-    where all_first_responses.contact_id in ({{ contacts_changed_since_stored('contacts') }})
+    {{ contacts_changed_since_stored(ref('int_contact_first_responses'), 'contact_built_at') }}
+    {% else %}
+    select * from all_first_responses
     {% endif %}
 
 ),

@@ -18,6 +18,7 @@ final as (
         contact_key,
         source_record_key,
         conversation_id,
+        conversation_key,
         contact_customer_key as customer_key,
         occurred_at as received_at,
         interaction_text as contact_text,

@@ -58,9 +58,10 @@ latest_overrides as (
 contacts as (
 
     -- in an incremental build: the contacts whose conversation changed, and those with a reviewer's decision
-    select * from all_contacts
     {% if is_incremental() %}
-    where all_contacts.contact_id in ({{ contacts_changed_since_stored('all_contacts', reviewed=true) }})
+    {{ contacts_changed_since_stored(ref('int_contacts'), reviewed=true) }}
+    {% else %}
+    select * from all_contacts
     {% endif %}
 
 ),

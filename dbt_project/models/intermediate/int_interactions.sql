@@ -17,6 +17,8 @@
                     and upstream.record_id = stored.record_id
             )
             {% endif %}",
+            "{{ ensure_index(['built_at']) }}",
+            "{{ ensure_index(['conversation_key']) }}",
         ],
     )
 }}
@@ -48,7 +50,9 @@ fingerprint as (
 
 ),
 
-interactions as (
+-- read twice in an incremental build (to compare, then to select the changed conversations): two scans of the
+-- channel tables cost a third of writing every interaction, texts and all, to a temporary store and reading it back
+interactions as not materialized (
 
     select
         channel || ':' || entity || ':' || record_id as interaction_id,

@@ -19,11 +19,10 @@ contacts_classified as (
 
     -- in an incremental build: the contacts whose conversation changed and those with a reviewer's decision (as in
     -- int_contacts_classified, which rewrote them in this build)
-    select * from all_contacts_classified
     {% if is_incremental() %}
-    where all_contacts_classified.contact_id in ({{ contacts_changed_since_stored(
-        'all_contacts_classified', 'contact_built_at', reviewed=true
-    ) }})
+    {{ contacts_changed_since_stored(ref('int_contacts_classified'), 'contact_built_at', reviewed=true) }}
+    {% else %}
+    select * from all_contacts_classified
     {% endif %}
 
 ),

@@ -12,6 +12,7 @@
                 where interactions.interaction_id = stored.interaction_id
             )
             {% endif %}",
+            "{{ ensure_index(['conversation_key']) }}",
         ],
     )
 }}
@@ -22,26 +23,9 @@
     int_interactions. A contact belongs to its conversation, so its id is rewritten with it.
 #}
 {{ require_incremental_columns(['conversation_key', 'built_at']) }}
+-- depends_on: {{ source('classifier', 'models') }}
 
 with
-
-interactions as (
-
-    select * from {{ ref('int_interactions') }}
-
-),
-
-contacts as (
-
-    select * from {{ ref('int_contacts') }}
-
-),
-
-sentiments as (
-
-    select * from {{ ref('int_interactions_sentiment') }}
-
-),
 
 {% if is_incremental() %}
 
@@ -50,8 +34,8 @@ changed_conversations as (
     -- int_interactions stamps the rows of each build later than the last (builds do not overlap)
     select interactions.conversation_key
 
-    from interactions
-    where interactions.built_at > (select coalesce(max(stored.built_at), '-infinity') from {{ this }} as stored)
+    from {{ ref('int_interactions') }} as interactions
+    where interactions.built_at > {{ stored_maximum('built_at') }}
 
     union
 
@@ -59,16 +43,39 @@ changed_conversations as (
 
     from {{ this }} as stored
     where
-        stored.sentiment_model_version is distinct from (
-            select models.model_version
-            from {{ source('classifier', 'models') }} as models
-            where models.model_name = 'sentiment'
-        )
-        and stored.sentiment is not null
+        stored.sentiment is not null
+        {%- set sentiment_version = installed_model_version('sentiment') %}
+        {%- if sentiment_version is not none %}
+        and stored.sentiment_model_version <> '{{ sentiment_version | replace("'", "''") }}'
+        {%- endif %}
 
 ),
 
 {% endif %}
+
+interactions as (
+
+    select * from {{ ref('int_interactions') }}
+    {% if is_incremental() %}
+    where conversation_key in (select changed_conversations.conversation_key from changed_conversations)
+    {% endif %}
+
+),
+
+contacts as (
+
+    select * from {{ ref('int_contacts') }}
+    {% if is_incremental() %}
+    where conversation_key in (select changed_conversations.conversation_key from changed_conversations)
+    {% endif %}
+
+),
+
+sentiments as (
+
+    select * from {{ ref('int_interactions_sentiment') }}
+
+),
 
 final as (
 
@@ -99,9 +106,6 @@ final as (
             and interactions.conversation_id = contacts.conversation_id
     left join sentiments
         on interactions.interaction_id = sentiments.interaction_id
-    {% if is_incremental() %}
-    where interactions.conversation_key in (select changed_conversations.conversation_key from changed_conversations)
-    {% endif %}
 
 )
 
