@@ -1,11 +1,11 @@
 """The growing facts are incremental: the staged e-mail messages, calls and case events (folding headers and parsing
-timestamps is staging's costly part) rewrite only the records landed or corrected since the last build, the
-interaction models (int_interactions, fct_interactions) rewrite only the
+timestamps is staging's costly part) and the phone and chat channel tables rewrite only the records landed or
+corrected since the last build, the interaction models (int_interactions, fct_interactions) rewrite only the
 conversations in which something changed, the contact models (first responses, classification, SLA, fct_contacts)
 only the contacts whose conversation or review decision changed, and together they leave exactly what a full
 rebuild gives, whatever arrived: a late day,
 a reply to an old thread, a corrected record, a message moved to another thread, a chat session corrected (its
-messages follow), records removed from raw. The truth is the full rebuild of the same data (`--full-refresh`)."""
+messages follow) and one sent again without its messages, records removed from raw. The truth is the full rebuild of the same data (`--full-refresh`)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ MODELS = {
     "stg_email__messages": "staging",
     "stg_phone__calls": "staging",
     "stg_cases__events": "staging",
+    "int_phone__interactions": "intermediate",
+    "int_chat__interactions": "intermediate",
     "int_interactions": "intermediate",
     "fct_interactions": "marts",
     "int_contact_first_responses": "intermediate",
@@ -117,9 +119,10 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
         corrected_call, removed_call = [
             key for (key,) in conn.execute("select record_key from raw.phone_calls order by record_key limit 2")
         ]
-        session_id, session_ref = conn.execute(
-            "select record_key, source_ref from raw.chat_sessions order by record_key limit 1"
-        ).fetchone()
+        (session_id, session_ref), (emptied_id, emptied_ref) = conn.execute(
+            "select record_key, source_ref from raw.chat_sessions order by record_key limit 2"
+        ).fetchall()
+        sessions = conn.execute("select count(*) from raw.chat_sessions").fetchone()[0]
 
     # the last day arrives late (replies to older threads among it)
     for relative in held:
@@ -141,12 +144,17 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
     corrected = mailbox.mbox(drop / "email" / "mailbox_2099-01-01_corrected.mbox")
     corrected.add(message)
     corrected.flush()
-    # a chat session corrected: another language (its messages are staged from the session)
+    # a chat session corrected: another language (its messages are staged from the session); another sent again
+    # without its messages (the messages it had are gone)
     export = json.loads((drop / session_ref.split("#")[0]).read_text(encoding="utf-8"))
     session = next(s for s in export["sessions"] if s["id"] == session_id)
     session["language"] = "en" if session.get("language") != "en" else "es"
+    emptied = next(
+        s for s in json.loads((drop / emptied_ref.split("#")[0]).read_text(encoding="utf-8"))["sessions"] if s["id"] == emptied_id
+    )
+    emptied["messages"] = []
     (drop / "chat" / "sessions_2099-01-01_corrected.json").write_text(
-        json.dumps({"export_date": "2099-01-01", "sessions": [session]}), encoding="utf-8"
+        json.dumps({"export_date": "2099-01-01", "sessions": [session, emptied]}), encoding="utf-8"
     )
     for name in REGISTRY:
         land_channel(name, own)
@@ -168,6 +176,18 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
         rewritten_messages = _rewritten(conn, "stg_email__messages", "message_id", before)
         rewritten_calls = _rewritten(conn, "stg_phone__calls", "call_id", before)
         rewritten_events = _rewritten(conn, "stg_cases__events", "event_id", before)
+        rewritten_call_rows = _rewritten(conn, "int_phone__interactions", "record_id", before)
+        rewritten_sessions = _rewritten(conn, "int_chat__interactions", "source_record_key", before)
+        emptied_left = conn.execute(
+            "select count(*) from marts.fct_interactions where channel = 'chat' and conversation_id = %s", (emptied_id,)
+        ).fetchone()[0]
+        late_calls = {
+            key
+            for (key,) in conn.execute(
+                "select record_key from raw.phone_calls where split_part(source_ref, ':', 1) = any(%s)",
+                ([relative.as_posix() for relative in held if relative.parts[0] == "phone"],),
+            )
+        }
         late_events = {
             key
             for (key,) in conn.execute(
@@ -193,7 +213,7 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
         rewritten_contacts = {
             model: _rewritten(conn, model, "contact_id", before)
             for model in MODELS
-            if not model.startswith("stg_") and model not in {"int_interactions", "fct_interactions"}
+            if not model.startswith("stg_") and not model.endswith("_interactions")
         }
         decided = dict(
             conn.execute(
@@ -238,6 +258,11 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
     assert len(rewritten_calls) < staged["stg_phone__calls"] * 0.1
     assert late_events and late_events <= rewritten_events
     assert len(rewritten_events) < staged["stg_cases__events"] * 0.1
+    # the channel tables: the corrected and the late calls, the corrected session; the emptied session's messages are gone
+    assert late_calls and {corrected_call} | late_calls <= rewritten_call_rows
+    assert len(rewritten_call_rows) < staged["stg_phone__calls"] * 0.1
+    assert session_id in rewritten_sessions and len(rewritten_sessions) < sessions * 0.1
+    assert emptied_left == 0
     # the contacts of those conversations and the two decided ones; not the rest
     assert decided == {overridden: "override", reverted: "model"}
     changed_contacts = {f"email:{old_thread}", f"email:{new_thread}", f"phone:{corrected_call}", f"chat:{session_id}"}

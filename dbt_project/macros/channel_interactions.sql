@@ -17,7 +17,11 @@
 
 {% macro union_channel_interactions() %}
     {%- for model in channel_interaction_models() %}
-    select * from {{ ref(model) }}
+    select
+        channel, entity, record_id, source_record_key, conversation_id, direction, occurred_at, author_key,
+        interaction_text, disposition_code, language, source_loaded_at, opens_contact, contact_key, contact_entity,
+        contact_customer_key, contact_disposition_code
+    from {{ ref(model) }}
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -57,6 +61,60 @@
         {%- endfor -%}
     {%- endif -%}
     md5('{{ parts | join("|") | replace("'", "''") }}' || {{ pseudonym('email', "'fingerprint@voc.invalid'") }})
+{%- endmacro %}
+
+{#
+    The channel models whose every row comes from one raw record and nothing else (a call; a chat session's
+    messages) are tables incremental by that record (`channel_table_config(raw_table)`): a build writes the rows of
+    the records landed or corrected since the last (`source_records_changed_since_stored(alias)`: their `loaded_at`
+    differs from the stored `source_loaded_at`) and nothing else. The post-hook removes the rows whose record left
+    raw or was landed again since they were written (a corrected session that lost its messages leaves nothing to
+    replace them), and a changed setting or SQL (the model's or its staging models') forgets every row first.
+    int_interactions then compares and picks up what changed, as from any channel model.
+#}
+{% macro channel_table_config(raw_table) -%}
+    {{ config(
+        materialized='incremental',
+        unique_key='source_record_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook=["{{ forget_rows_built_with_other_inputs(own_inputs_fingerprint()) }}"],
+        post_hook=[
+            "{{ forget_rows_of_records_not_in_raw('" ~ raw_table ~ "') }}",
+            "{{ ensure_index(['source_record_key']) }}",
+        ],
+    ) }}
+    {{- require_incremental_columns(['source_loaded_at', 'inputs_fingerprint']) }}
+{%- endmacro %}
+
+{#  inputs_fingerprint of this model and the models it reads. #}
+{% macro own_inputs_fingerprint() -%}
+    {%- set names = [model.name] -%}
+    {%- for node in model.depends_on.nodes -%}
+        {%- do names.append(node.split('.')[-1]) -%}
+    {%- endfor -%}
+    {{ inputs_fingerprint(names) }}
+{%- endmacro %}
+
+{% macro source_records_changed_since_stored(alias) -%}
+    {%- if is_incremental() %}
+    where not exists (
+        select from {{ this }} as stored
+        where
+            stored.source_record_key = {{ alias }}.source_record_key
+            and stored.source_loaded_at = {{ alias }}.loaded_at
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{% macro forget_rows_of_records_not_in_raw(raw_table) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as stored
+    where not exists (
+        select from {{ source('raw', raw_table) }} as raw
+        where raw.record_key = stored.source_record_key and raw.loaded_at = stored.source_loaded_at
+    )
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro interaction_models() %}
@@ -115,22 +173,31 @@
 {%- endmacro %}
 
 {#
-    A post-hook: an index on `columns` of this model's table, unless it has one. For the tables that incremental
-    builds read a few rows of (the rows newer than a watermark, the rows of a few conversations). A hook rather than
-    dbt's `indexes` setting, which an incremental build applies only when it creates the table: a warehouse built
-    before the index was added gets it at its next build.
+    A post-hook: an index on `columns` of this model's table, unless it has one; `unique=true` makes it the key
+    PostgreSQL enforces on every row written (a build that would store a duplicate fails, naming the key), in place
+    of a `unique` data test, which reads the whole table on every build. For the tables that incremental builds read
+    a few rows of (the rows newer than a watermark, the rows of a few conversations) or keep by key. A hook rather
+    than dbt's `indexes` setting, which an incremental build applies only when it creates the table: a warehouse
+    built before the index was added gets it at its next build (a plain index on the same columns gives way to the
+    unique one).
 #}
-{% macro ensure_index(columns) -%}
+{% macro ensure_index(columns, unique=false) -%}
     {%- if execute -%}
         {%- set query -%}
-            select count(*) from pg_indexes
+            select indexname, indexdef like 'CREATE UNIQUE INDEX %' as is_unique from pg_indexes
             where
                 schemaname = '{{ this.schema }}'
                 and tablename = '{{ this.identifier }}'
                 and indexdef like '% USING btree ({{ columns | join(", ") }})'
         {%- endset -%}
-        {%- if run_query(query).columns[0].values()[0] == 0 -%}
-            create index on {{ this }} ({{ columns | join(', ') }})
+        {%- set found = run_query(query) -%}
+        {%- set names = found.columns[0].values() -%}
+        {%- set uniques = found.columns[1].values() -%}
+        {%- if not names or (unique and true not in uniques) -%}
+            create {{ 'unique ' if unique }}index on {{ this }} ({{ columns | join(', ') }});
+            {%- for name in names %}
+            drop index {{ this.schema }}.{{ adapter.quote(name) }};
+            {%- endfor %}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

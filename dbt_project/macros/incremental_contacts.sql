@@ -16,7 +16,7 @@
         pre_hook=["{{ forget_rows_built_with_other_inputs('(select inputs_fingerprint from ' ~ ref('int_contact_build_inputs') ~ ')') }}"],
         post_hook=[
             "{{ forget_contacts_that_left() }}",
-            "{{ ensure_index(['contact_id']) }}",
+            "{{ ensure_index(['contact_id'], unique=true) }}",
             "{{ ensure_index(['contact_built_at']) }}",
         ],
     ) }}

@@ -18,7 +18,10 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook=["{{ forget_rows_built_with_other_inputs(inputs_fingerprint([model.name])) }}"],
-        post_hook=["{{ forget_records_that_left_raw('" ~ key ~ "', '" ~ raw_table ~ "') }}"],
+        post_hook=[
+            "{{ forget_records_that_left_raw('" ~ key ~ "', '" ~ raw_table ~ "') }}",
+            "{{ ensure_index(['" ~ key ~ "'], unique=true) }}",
+        ],
     ) }}
     {{- require_incremental_columns(['loaded_at', 'inputs_fingerprint']) }}
 {%- endmacro %}

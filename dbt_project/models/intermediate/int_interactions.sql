@@ -17,6 +17,7 @@
                     and upstream.record_id = stored.record_id
             )
             {% endif %}",
+            "{{ ensure_index(['interaction_id'], unique=true) }}",
             "{{ ensure_index(['built_at']) }}",
             "{{ ensure_index(['conversation_key']) }}",
         ],

@@ -12,6 +12,7 @@
                 where interactions.interaction_id = stored.interaction_id
             )
             {% endif %}",
+            "{{ ensure_index(['interaction_id'], unique=true) }}",
             "{{ ensure_index(['conversation_key']) }}",
         ],
     )

@@ -1,16 +1,43 @@
 -- chat: every message of every session (system notices, such as joined, left or transferred, keep a direction of
 -- their own); a session is a contact from the visitor's first message, and sessions with no visitor message are not
+{{ channel_table_config('chat_sessions') }}
+
 with
+
+{% if is_incremental() %}
+
+changed_sessions as (
+
+    select sessions.source_record_key
+
+    from {{ ref('stg_chat__sessions') }} as sessions
+    {{- source_records_changed_since_stored('sessions') }}
+
+),
+
+{% endif %}
 
 chat_sessions as (
 
     select * from {{ ref('stg_chat__sessions') }}
+    {% if is_incremental() %}
+    where source_record_key in (select changed_sessions.source_record_key from changed_sessions)
+    {% endif %}
 
 ),
 
 chat_messages as (
 
     select * from {{ ref('stg_chat__messages') }}
+    {% if is_incremental() %}
+    where source_record_key in (select changed_sessions.source_record_key from changed_sessions)
+    {% endif %}
+
+),
+
+fingerprint as (
+
+    select {{ own_inputs_fingerprint() }} as inputs_fingerprint
 
 ),
 
@@ -60,9 +87,11 @@ final as (
                     {{ pseudonym('chat', 'chat_sessions.visitor_id') }}
                 )
         end as contact_customer_key,
-        case when visitor_messages.message_id is not null then chat_sessions.disposition_code end as contact_disposition_code
+        case when visitor_messages.message_id is not null then chat_sessions.disposition_code end as contact_disposition_code,
+        fingerprint.inputs_fingerprint
 
     from chat_messages
+    cross join fingerprint
     left join chat_sessions
         on chat_messages.session_id = chat_sessions.session_id
     left join visitor_messages

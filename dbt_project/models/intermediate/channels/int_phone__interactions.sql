@@ -1,10 +1,19 @@
 -- phone: the call-centre export holds inbound calls; every call is a contact, answered or abandoned (answering is
 -- the call's first response, not a row of its own)
+{{ channel_table_config('phone_calls') }}
+
 with
 
 calls as (
 
-    select * from {{ ref('stg_phone__calls') }}
+    select * from {{ ref('stg_phone__calls') }} as calls
+    {{- source_records_changed_since_stored('calls') }}
+
+),
+
+fingerprint as (
+
+    select {{ own_inputs_fingerprint() }} as inputs_fingerprint
 
 ),
 
@@ -32,10 +41,12 @@ interactions as (
 final as (
 
     select
-        *,
-        {{ opened_contact('calls', 'disposition_code') }}
+        interactions.*,
+        {{ opened_contact('calls', 'disposition_code') }},
+        fingerprint.inputs_fingerprint
 
     from interactions
+    cross join fingerprint
 
 )
 
