@@ -66,6 +66,18 @@ def _rewritten(conn, model: str, key: str, since: int) -> set[str]:
     }
 
 
+def _landed_from(conn, raw_table: str, files, folder: str) -> set[str]:
+    """The keys of the raw records landed from the `files` of the channel `folder` (a CSV row's `source_ref` is
+    `<file>:<line>`, an mbox message's `<file>#<index>`)."""
+    names = [relative.as_posix() for relative in files if relative.parts[0] == folder]
+    return {
+        key
+        for (key,) in conn.execute(
+            f"select record_key from raw.{raw_table} where regexp_replace(source_ref, '[:#][0-9]+$', '') = any(%s)", (names,)
+        )
+    }
+
+
 @pytest.fixture
 def built_but_the_last_day(landing_database, settings, ground_truth, tmp_path, warehouse):
     """The sample without its last day's files, landed and built in a database of the test's own; returns
@@ -181,20 +193,8 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
         emptied_left = conn.execute(
             "select count(*) from marts.fct_interactions where channel = 'chat' and conversation_id = %s", (emptied_id,)
         ).fetchone()[0]
-        late_calls = {
-            key
-            for (key,) in conn.execute(
-                "select record_key from raw.phone_calls where split_part(source_ref, ':', 1) = any(%s)",
-                ([relative.as_posix() for relative in held if relative.parts[0] == "phone"],),
-            )
-        }
-        late_events = {
-            key
-            for (key,) in conn.execute(
-                "select record_key from raw.case_events where split_part(source_ref, ':', 1) = any(%s)",
-                ([relative.as_posix() for relative in held if relative.parts[0] == "cases"],),
-            )
-        }
+        late_calls = _landed_from(conn, "phone_calls", held, "phone")
+        late_events = _landed_from(conn, "case_events", held, "cases")
         staged = {
             model: conn.execute(f"select count(*) from staging.{model}").fetchone()[0]
             for model in ("stg_phone__calls", "stg_cases__events")
@@ -202,13 +202,7 @@ def test_a_day_late_replies_corrections_moves_and_removals_build_what_a_full_reb
         removed_staged = conn.execute(
             "select count(*) from staging.stg_phone__calls where call_id = %s", (removed_call,)
         ).fetchone()[0]
-        late_messages = {
-            key
-            for (key,) in conn.execute(
-                "select record_key from raw.email_messages where split_part(source_ref, '#', 1) = any(%s)",
-                ([relative.as_posix() for relative in held if relative.parts[0] == "email"],),
-            )
-        }
+        late_messages = _landed_from(conn, "email_messages", held, "email")
         messages = conn.execute("select count(*) from staging.stg_email__messages").fetchone()[0]
         rewritten_contacts = {
             model: _rewritten(conn, model, "contact_id", before)
