@@ -5,9 +5,11 @@
     late reply, a corrected record; int_interactions stamps the rows of each build later than the last, and builds do
     not overlap) and, where a reviewer's decision shows, every contact with a decision (a few, written by people). Their
     pre-hook forgets the rows built with other settings, seeds, classifier or SQL (int_contact_build_inputs), so
-    those are rewritten too; their post-hook removes the contacts that left int_contacts (erasure, retention).
+    those are rewritten too; their post-hook removes the contacts that left int_contacts (erasure, retention), as
+    seen in `kept_in`: int_contacts itself, or the contact table the model mirrors one row for one row (or a subset
+    of), which this build already cleared of them and which is cheaper to read than the view.
 #}
-{% macro incremental_contact_config() -%}
+{% macro incremental_contact_config(kept_in='int_contacts') -%}
     {{ config(
         materialized='incremental',
         unique_key='contact_id',
@@ -15,7 +17,7 @@
         on_schema_change='fail',
         pre_hook=["{{ forget_rows_built_with_other_inputs('(select inputs_fingerprint from ' ~ ref('int_contact_build_inputs') ~ ')') }}"],
         post_hook=[
-            "{{ forget_contacts_that_left() }}",
+            "{{ forget_contacts_that_left('" ~ kept_in ~ "') }}",
             "{{ ensure_index(['contact_id'], unique=true) }}",
             "{{ ensure_index(['contact_built_at']) }}",
         ],
@@ -47,8 +49,8 @@
     {%- endif %}
 {%- endmacro %}
 
-{% macro forget_contacts_that_left() -%}
-    {%- set contacts = ref('int_contacts') -%}  {#- outside the condition, so that dbt sees the dependency -#}
+{% macro forget_contacts_that_left(kept_in) -%}
+    {%- set contacts = ref(kept_in) -%}  {#- outside the condition, so that dbt sees the dependency -#}
     {%- if is_incremental() -%}
     delete from {{ this }} as stored
     where not exists (

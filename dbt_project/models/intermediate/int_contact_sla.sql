@@ -2,7 +2,7 @@
 -- disposition code, seed disposition_codes; normal without one), the target of its channel at that priority (at
 -- normal priority when the channel has none for it), the clock it runs on, the minutes the first response took on
 -- that clock, and whether it met the target (docs: def_sla_clock).
-{{ incremental_contact_config() }}
+{{ incremental_contact_config(kept_in='int_contact_first_responses') }}
 
 with
 

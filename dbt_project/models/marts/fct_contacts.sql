@@ -1,4 +1,4 @@
-{{ incremental_contact_config() }}
+{{ incremental_contact_config(kept_in='int_contacts_classified') }}
 -- depends_on: {{ ref('stg_review__classification_overrides') }}
 
 with
