@@ -73,18 +73,15 @@
     int_interactions then compares and picks up what changed, as from any channel model.
 #}
 {% macro channel_table_config(raw_table) -%}
-    {{ config(
-        materialized='incremental',
-        unique_key='source_record_key',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        pre_hook=["{{ forget_rows_built_with_other_inputs(own_inputs_fingerprint()) }}"],
-        post_hook=[
+    {{ incremental_table_config(
+        'source_record_key',
+        fingerprint='own_inputs_fingerprint()',
+        post_hooks=[
             "{{ forget_rows_of_records_not_in_raw('" ~ raw_table ~ "') }}",
             "{{ ensure_index(['source_record_key']) }}",
         ],
+        bookkeeping=['source_loaded_at', 'inputs_fingerprint'],
     ) }}
-    {{- require_incremental_columns(['source_loaded_at', 'inputs_fingerprint']) }}
 {%- endmacro %}
 
 {#  inputs_fingerprint of this model and the models it reads. #}
@@ -133,6 +130,24 @@
     {%- if is_incremental() -%}
     delete from {{ this }} where inputs_fingerprint is distinct from (select {{ fingerprint }})
     {%- endif -%}
+{%- endmacro %}
+
+{#
+    The configuration every incremental table shares: rewritten by `unique_key` (dbt's delete+insert: a build
+    replaces the stored rows that have the key of a row it writes), failing on a schema change rather than drifting;
+    with `fingerprint` (the SQL of its digest), a pre-hook forgets the rows built with other inputs; `post_hooks`
+    remove what left upstream and keep the indexes; `bookkeeping` names the columns a stored table must have.
+#}
+{% macro incremental_table_config(unique_key, fingerprint=none, post_hooks=[], bookkeeping=[]) -%}
+    {{ config(
+        materialized='incremental',
+        unique_key=unique_key,
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook=["{{ forget_rows_built_with_other_inputs(" ~ fingerprint ~ ") }}"] if fingerprint else [],
+        post_hook=post_hooks,
+    ) }}
+    {{- require_incremental_columns(bookkeeping) }}
 {%- endmacro %}
 
 {#

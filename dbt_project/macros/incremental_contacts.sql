@@ -10,19 +10,16 @@
     of), which this build already cleared of them and which is cheaper to read than the view.
 #}
 {% macro incremental_contact_config(kept_in='int_contacts') -%}
-    {{ config(
-        materialized='incremental',
-        unique_key='contact_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        pre_hook=["{{ forget_rows_built_with_other_inputs('(select inputs_fingerprint from ' ~ ref('int_contact_build_inputs') ~ ')') }}"],
-        post_hook=[
+    {{ incremental_table_config(
+        'contact_id',
+        fingerprint="'(select inputs_fingerprint from ' ~ ref('int_contact_build_inputs') ~ ')'",
+        post_hooks=[
             "{{ forget_contacts_that_left('" ~ kept_in ~ "') }}",
             "{{ ensure_index(['contact_id'], unique=true) }}",
             "{{ ensure_index(['contact_built_at']) }}",
         ],
+        bookkeeping=['contact_built_at', 'inputs_fingerprint'],
     ) }}
-    {{- require_incremental_columns(['contact_built_at', 'inputs_fingerprint']) }}
 {%- endmacro %}
 
 {#  The rows of `relation` (a contact model upstream, with `contact_id` and the time int_interactions wrote the

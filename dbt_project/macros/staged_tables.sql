@@ -12,18 +12,15 @@
     `loaded_at` and `{{ inputs_fingerprint([model.name]) }} as inputs_fingerprint`.
 #}
 {% macro staged_table_config(key, raw_table) -%}
-    {{ config(
-        materialized='incremental',
-        unique_key=key,
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        pre_hook=["{{ forget_rows_built_with_other_inputs(inputs_fingerprint([model.name])) }}"],
-        post_hook=[
+    {{ incremental_table_config(
+        key,
+        fingerprint='inputs_fingerprint([model.name])',
+        post_hooks=[
             "{{ forget_records_that_left_raw('" ~ key ~ "', '" ~ raw_table ~ "') }}",
             "{{ ensure_index(['" ~ key ~ "'], unique=true) }}",
         ],
+        bookkeeping=['loaded_at', 'inputs_fingerprint'],
     ) }}
-    {{- require_incremental_columns(['loaded_at', 'inputs_fingerprint']) }}
 {%- endmacro %}
 
 {% macro records_changed_since_stored(key) -%}

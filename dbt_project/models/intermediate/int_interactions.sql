@@ -1,12 +1,9 @@
 -- every channel's interactions (models/intermediate/channels/), in one shape
 {{
-    config(
-        materialized='incremental',
-        unique_key='conversation_key',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        pre_hook=["{{ forget_rows_built_with_other_inputs(interaction_inputs_fingerprint()) }}"],
-        post_hook=[
+    incremental_table_config(
+        'conversation_key',
+        fingerprint='interaction_inputs_fingerprint()',
+        post_hooks=[
             "{% if is_incremental() %}
             delete from {{ this }} as stored
             where not exists (
@@ -21,6 +18,7 @@
             "{{ ensure_index(['built_at']) }}",
             "{{ ensure_index(['conversation_key']) }}",
         ],
+        bookkeeping=['conversation_key', 'source_loaded_at', 'inputs_fingerprint', 'built_at'],
     )
 }}
 {#
@@ -35,7 +33,6 @@
     (`inputs_fingerprint`: the channel models', this model's and fct_interactions' SQL), the pre-hook forgets every
     row, so all are rewritten, and fct_interactions, which follows the rows this model rewrites, with them.
 #}
-{{ require_incremental_columns(['conversation_key', 'source_loaded_at', 'inputs_fingerprint', 'built_at']) }}
 
 with
 

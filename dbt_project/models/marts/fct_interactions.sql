@@ -1,10 +1,7 @@
 {{
-    config(
-        materialized='incremental',
-        unique_key='conversation_key',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        post_hook=[
+    incremental_table_config(
+        'conversation_key',
+        post_hooks=[
             "{% if is_incremental() %}
             delete from {{ this }} as stored
             where not exists (
@@ -15,6 +12,7 @@
             "{{ ensure_index(['interaction_id'], unique=true) }}",
             "{{ ensure_index(['conversation_key']) }}",
         ],
+        bookkeeping=['conversation_key', 'built_at'],
     )
 }}
 {#
@@ -23,7 +21,6 @@
     scored by an earlier sentiment model than the installed one; the post-hook removes interactions that left
     int_interactions. A contact belongs to its conversation, so its id is rewritten with it.
 #}
-{{ require_incremental_columns(['conversation_key', 'built_at']) }}
 -- depends_on: {{ source('classifier', 'models') }}
 
 with
